@@ -1,0 +1,75 @@
+// Tree sum written by hand against the runtime API (as in Spice's README),
+// against the plain serial function: the runtime's own overhead, without the
+// rewriting tool. Prints one line per worker count with ns per node and the
+// ratio to serial measured in the same run.
+//
+//   runtime_tree_sum [nodes] [samples] [workers...]
+#include "harness.h"
+#include "tree.h"
+
+#include <spice/spice.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+using tree::Node;
+
+static std::int64_t sum(spice::Task t, const Node *node) {
+  std::int64_t res = node->val;
+  if (node->left && node->right) {
+    auto right = [node](spice::Task t) { return sum(t, node->right); };
+    spice::Future<std::int64_t> fut;
+    fut.fork(t, right);
+    res += t.call(sum, node->left);
+    if (std::optional<std::int64_t> r = fut.join(t))
+      res += *r;
+    else
+      res += right(t); // nobody took it: the plain call
+    return res;
+  }
+  if (node->left)
+    res += t.call(sum, node->left);
+  if (node->right)
+    res += t.call(sum, node->right);
+  return res;
+}
+
+int main(int argc, char **argv) {
+  std::int64_t nodes = argc > 1 ? std::atoll(argv[1]) : (1 << 24) - 1;
+  int samples = argc > 2 ? std::atoi(argv[2]) : 7;
+  std::vector<std::size_t> workers;
+  for (int i = 3; i < argc; ++i)
+    workers.push_back(static_cast<std::size_t>(std::atoi(argv[i])));
+  if (workers.empty())
+    workers = {1, 2, 4, 8, 16, 32};
+
+  tree::Tree t(nodes);
+  const std::int64_t expected = t.expected_sum();
+  auto serial = [&] { return tree::sum_serial(t.root()); };
+  bench::Sample probe = bench::measure(serial, expected, 1);
+  int inner = bench::runs_per_sample(probe.wall_s);
+
+  std::printf("nodes=%lld samples=%d runs/sample=%d\n",
+              static_cast<long long>(nodes), samples, inner);
+  for (std::size_t w : workers) {
+    spice::ThreadPoolConfig config;
+    config.num_workers = w;
+    spice::ThreadPool pool(config);
+    auto parallel = [&] {
+      return pool.call([&](spice::Task task) { return sum(task, t.root()); });
+    };
+    // Serial and spice alternate in one run so both see the same machine.
+    bench::Sample s = bench::measure(serial, expected, samples, inner);
+    bench::Sample p = bench::measure(parallel, expected, samples, inner);
+    double per = 1e9 / static_cast<double>(nodes);
+    spice::Stats st = pool.stats();
+    std::printf(
+        "workers=%-3zu serial %.3f ns/node  spice %.3f ns/node  "
+        "time ratio %.3f  speedup %.2f  cpu ratio %.2f  (stolen %llu)\n",
+        w, s.wall_s * per, p.wall_s * per, p.wall_s / s.wall_s,
+        s.wall_s / p.wall_s, p.cpu_s / s.cpu_s,
+        static_cast<unsigned long long>(st.jobs_stolen));
+  }
+}

@@ -1,0 +1,413 @@
+// Workers, sharing and waiting: the slow half of the runtime (see pool.h).
+#include "pool.h"
+
+#include "config.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+
+namespace spice::detail {
+
+namespace {
+/// The worker the calling thread runs as; null outside every pool.
+thread_local WorkerHot *current = nullptr;
+
+std::uint64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+} // namespace
+
+WorkerHot *current_worker() noexcept { return current; }
+
+Job *find_tail(WorkerHot *worker) noexcept {
+  Job *job = &worker->head;
+  while (job->next_or_state)
+    job = static_cast<Job *>(job->next_or_state);
+  return job;
+}
+
+void on_heartbeat(WorkerHot *worker) noexcept {
+  Worker *self = static_cast<Worker *>(worker);
+  self->pool->heartbeat(self);
+}
+
+bool wait_shared(WorkerHot *worker, Job *job, std::exception_ptr &error) {
+  Worker *self = static_cast<Worker *>(worker);
+  return self->pool->wait_shared(self, job, error);
+}
+
+bool is_worker_of(const PoolImpl &pool) noexcept {
+  return current && static_cast<Worker *>(current)->pool == &pool;
+}
+
+WorkerScope::WorkerScope(PoolImpl &pool) : worker_(pool.enter_external()) {}
+
+WorkerScope::~WorkerScope() {
+  Worker *worker = static_cast<Worker *>(worker_);
+  worker->pool->leave_external(worker);
+}
+
+// ---------------------------------------------------------------------------
+// Construction and shutdown
+
+PoolImpl::PoolImpl(const ThreadPoolConfig &config)
+    : num_workers_(config.num_workers ? config.num_workers : available_cpus()),
+      interval_(config.heartbeat_interval.count() > 0
+                    ? config.heartbeat_interval
+                    : std::chrono::microseconds(1)),
+      print_stats_(config.print_stats) {
+  // The thread that calls into the pool is a worker too.
+  std::size_t background = num_workers_ - 1;
+  threads_.reserve(background);
+  for (std::size_t i = 0; i < background; ++i)
+    threads_.emplace_back([this] { background_main(); });
+  heartbeat_thread_ = std::thread([this] { heartbeat_main(); });
+  // Wait until every background worker sleeps as a taker, so the first
+  // heartbeat already finds them.
+  std::unique_lock<std::mutex> lock(mutex_);
+  background_ready_cv_.wait(lock,
+                            [&] { return background_ready_ == background; });
+}
+
+PoolImpl::~PoolImpl() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    for (Worker *w = sleepers_; w; w = w->sleep_next)
+      w->wake.notify_one();
+    heartbeat_wake_.notify_one();
+  }
+  for (std::thread &t : threads_)
+    t.join();
+  heartbeat_thread_.join();
+  if (print_stats_) {
+    Stats s = stats();
+    std::fprintf(stderr,
+                 "spice: workers %zu, heartbeats %" PRIu64
+                 ", jobs shared %" PRIu64
+                 ", jobs run by another worker %" PRIu64
+                 ", joins that waited %" PRIu64 ", time asleep %.3f s\n",
+                 num_workers_, s.heartbeats, s.jobs_shared, s.jobs_stolen,
+                 s.joins_waited, static_cast<double>(s.sleep_ns) * 1e-9);
+  }
+}
+
+void PoolImpl::add_worker(Worker *worker) {
+  worker->index = workers_.size();
+  workers_.push_back(worker);
+}
+
+void PoolImpl::remove_worker(Worker *worker) {
+  Worker *last = workers_.back();
+  workers_[worker->index] = last;
+  last->index = worker->index;
+  workers_.pop_back();
+}
+
+void PoolImpl::enter_user_code() {
+  if (active_++ == 0 && heartbeat_sleeping_)
+    heartbeat_wake_.notify_one();
+}
+
+void PoolImpl::leave_user_code() { --active_; }
+
+Worker *PoolImpl::enter_external() {
+  Worker *worker = new Worker(this);
+  worker->previous = current;
+  current = worker;
+  std::lock_guard<std::mutex> lock(mutex_);
+  add_worker(worker);
+  enter_user_code();
+  return worker;
+}
+
+void PoolImpl::leave_external(Worker *worker) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    remove_worker(worker);
+    leave_user_code();
+  }
+  current = worker->previous;
+  delete worker;
+}
+
+Stats PoolImpl::stats() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stats_;
+}
+
+// ---------------------------------------------------------------------------
+// Threads
+
+void PoolImpl::background_main() {
+  Worker self(this);
+  current = &self;
+  std::unique_lock<std::mutex> lock(mutex_);
+  add_worker(&self);
+  bool announced = false;
+  while (!stopping_) {
+    if (ExecState *state = take_shared()) {
+      enter_user_code();
+      run_shared(&self, state, lock);
+      leave_user_code();
+      continue;
+    }
+    if (!announced) {
+      announced = true;
+      ++background_ready_;
+      background_ready_cv_.notify_one();
+    }
+    sleep(&self, lock, /*taker=*/true);
+  }
+  remove_worker(&self);
+  current = nullptr;
+}
+
+void PoolImpl::heartbeat_main() {
+#if defined(__linux__)
+  // Default timer slack (50 us) would stretch a 100 us interval by half.
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+#endif
+  std::unique_lock<std::mutex> lock(mutex_);
+  unsigned idle_beats = 0;
+  while (!stopping_) {
+    if (active_ == 0 && ++idle_beats > kIdleBeatsBeforeSleep) {
+      heartbeat_sleeping_ = true;
+      heartbeat_wake_.wait(lock, [&] { return stopping_ || active_ > 0; });
+      heartbeat_sleeping_ = false;
+      idle_beats = 0;
+      continue;
+    }
+    if (active_ > 0)
+      idle_beats = 0;
+    // One beat per worker per interval. Setting a flag is all it takes: the
+    // worker acts on it at its next tick().
+    for (Worker *worker : workers_)
+      worker->heartbeat.store(true, std::memory_order_relaxed);
+    lock.unlock();
+    std::this_thread::sleep_for(interval_);
+    lock.lock();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Sharing, taking, waiting
+
+void PoolImpl::heartbeat(Worker *worker) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  worker->heartbeat.store(false, std::memory_order_relaxed);
+  ++stats_.heartbeats;
+  // Share only when someone is asleep to take it: sharing for nobody would
+  // make the owner's join take the mutex for nothing.
+  if (worker->shared_job || num_sleepers_ == 0)
+    return;
+  // The oldest job sits right after the head. The tail is never shared: the
+  // owner keeps the tail pointer in a register and only it may move it.
+  Job *job = static_cast<Job *>(worker->head.next_or_state);
+  if (!job || !job->next_or_state)
+    return;
+  Job *next = static_cast<Job *>(job->next_or_state);
+  next->prev = &worker->head;
+  worker->head.next_or_state = next;
+
+  ExecState *state = alloc_state();
+  state->job = job;
+  state->owner = worker;
+  job->prev = nullptr; // executing
+  job->next_or_state = state;
+  worker->shared_job = job;
+  fifo_push(state);
+  ++stats_.jobs_shared;
+  wake_one_taker();
+}
+
+ExecState *PoolImpl::take_shared() {
+  ExecState *state = fifo_head_;
+  if (!state)
+    return nullptr;
+  fifo_remove(state);
+  state->owner->shared_job = nullptr; // the owner may share another one
+  return state;
+}
+
+void PoolImpl::run_shared(Worker *worker, ExecState *state,
+                          std::unique_lock<std::mutex> &lock) {
+  Job *job = state->job;
+  lock.unlock();
+  // The list is empty here: an idle worker has none, and a join only helps
+  // once every newer job of its own was joined (see wait_shared).
+  Task task(worker, &worker->head);
+  try {
+    job->handler(task, job);
+  } catch (...) {
+    state->error = std::current_exception();
+  }
+  // `job` belongs to the owner's frame, which may be gone once done is set.
+  lock.lock();
+  state->done = true;
+  ++stats_.jobs_stolen;
+  if (state->waiter)
+    state->waiter->wake.notify_one();
+}
+
+bool PoolImpl::wait_shared(Worker *worker, Job *job,
+                           std::exception_ptr &error) {
+  ExecState *state = job->exec_state();
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (worker->shared_job == job) {
+    // Shared, but nobody took it: take it back and run it inline.
+    worker->shared_job = nullptr;
+    fifo_remove(state);
+  } else {
+    if (!state->done)
+      ++stats_.joins_waited;
+    while (!state->done) {
+      bool may_help = worker->help_depth < kMaxHelpDepth;
+      if (may_help) {
+        if (ExecState *other = take_shared()) {
+          ++worker->help_depth;
+          run_shared(worker, other, lock);
+          --worker->help_depth;
+          continue;
+        }
+      }
+      state->waiter = worker;
+      sleep(worker, lock, /*taker=*/may_help);
+      state->waiter = nullptr;
+    }
+    error = std::move(state->error);
+  }
+  bool taken = state->done;
+  free_state(state);
+  job->handler = nullptr; // pending: joined
+  job->next_or_state = nullptr;
+  return taken;
+}
+
+void PoolImpl::sleep(Worker *worker, std::unique_lock<std::mutex> &lock,
+                     bool taker) {
+  if (taker) {
+    worker->sleep_prev = nullptr;
+    worker->sleep_next = sleepers_;
+    if (sleepers_)
+      sleepers_->sleep_prev = worker;
+    sleepers_ = worker;
+    worker->in_sleepers = true;
+    ++num_sleepers_;
+  }
+  std::uint64_t start = now_ns();
+  worker->wake.wait(lock);
+  stats_.sleep_ns += now_ns() - start;
+  if (worker->in_sleepers) { // woken for another reason than a shared job
+    if (worker->sleep_prev)
+      worker->sleep_prev->sleep_next = worker->sleep_next;
+    else
+      sleepers_ = worker->sleep_next;
+    if (worker->sleep_next)
+      worker->sleep_next->sleep_prev = worker->sleep_prev;
+    worker->in_sleepers = false;
+    --num_sleepers_;
+  }
+}
+
+void PoolImpl::wake_one_taker() {
+  Worker *worker = sleepers_;
+  if (!worker)
+    return;
+  sleepers_ = worker->sleep_next;
+  if (sleepers_)
+    sleepers_->sleep_prev = nullptr;
+  worker->in_sleepers = false;
+  --num_sleepers_;
+  worker->wake.notify_one();
+}
+
+ExecState *PoolImpl::alloc_state() {
+  ExecState *state = free_states_;
+  if (state) {
+    free_states_ = state->next_free;
+  } else {
+    all_states_.push_back(std::make_unique<ExecState>());
+    state = all_states_.back().get();
+  }
+  state->done = false;
+  state->waiter = nullptr;
+  state->error = nullptr;
+  return state;
+}
+
+void PoolImpl::free_state(ExecState *state) {
+  state->job = nullptr;
+  state->owner = nullptr;
+  state->error = nullptr;
+  state->next_free = free_states_;
+  free_states_ = state;
+}
+
+void PoolImpl::fifo_push(ExecState *state) {
+  state->fifo_next = nullptr;
+  state->fifo_prev = fifo_tail_;
+  if (fifo_tail_)
+    fifo_tail_->fifo_next = state;
+  else
+    fifo_head_ = state;
+  fifo_tail_ = state;
+}
+
+void PoolImpl::fifo_remove(ExecState *state) {
+  if (state->fifo_prev)
+    state->fifo_prev->fifo_next = state->fifo_next;
+  else
+    fifo_head_ = state->fifo_next;
+  if (state->fifo_next)
+    state->fifo_next->fifo_prev = state->fifo_prev;
+  else
+    fifo_tail_ = state->fifo_prev;
+  state->fifo_prev = state->fifo_next = nullptr;
+}
+
+} // namespace spice::detail
+
+// ---------------------------------------------------------------------------
+// Public ThreadPool
+
+namespace spice {
+
+ThreadPool::ThreadPool(const ThreadPoolConfig &config)
+    : impl_(std::make_unique<detail::PoolImpl>(config)) {}
+
+ThreadPool::~ThreadPool() = default;
+
+std::size_t ThreadPool::num_workers() const noexcept {
+  return impl_->num_workers();
+}
+
+Stats ThreadPool::stats() const { return impl_->stats(); }
+
+ThreadPool &ThreadPool::default_pool() {
+  static ThreadPool pool([] {
+    detail::EnvSettings env;
+    std::string error;
+    if (!detail::read_env_settings(env, error)) {
+      std::fprintf(stderr, "spice: error: %s\n", error.c_str());
+      std::exit(EXIT_FAILURE);
+    }
+    ThreadPoolConfig config;
+    if (env.num_threads)
+      config.num_workers = *env.num_threads;
+    if (env.heartbeat)
+      config.heartbeat_interval = *env.heartbeat;
+    config.print_stats = env.stats;
+    return config;
+  }());
+  return pool;
+}
+
+} // namespace spice
