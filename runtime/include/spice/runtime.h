@@ -227,6 +227,7 @@ private:
 
   SPICE_COLD void abandon() noexcept {
     detail::WorkerHot *worker = detail::current_worker();
+    detail::Job::Handler handler = job_.handler; // wait_shared clears it
     std::exception_ptr error;
     bool done = false;
     if (job_.queued()) {
@@ -239,7 +240,7 @@ private:
     if (!done) {
       Task task(worker, detail::find_tail(worker));
       try {
-        job_.handler(task, &job_);
+        handler(task, &job_);
         done = true;
       } catch (...) {
       }
