@@ -286,8 +286,7 @@ bool PoolImpl::wait_shared(Worker *worker, Job *job,
   }
   bool taken = state->done;
   free_state(state);
-  job->handler = nullptr; // pending: joined
-  job->next_or_state = nullptr;
+  job->next_or_state = nullptr; // pending: joined (prev is already null)
   return taken;
 }
 

@@ -61,6 +61,7 @@ public:
     node->below = top_;
     top_ = node;
     node->future.fork(task, node->fn);
+    task.tick(); // loops that spawn plain calls would never poll otherwise
   }
   template <class Fn> void fork(Task &task, Fn fn) {
     fork(task, std::move(fn), static_cast<detail::Discard *>(nullptr));

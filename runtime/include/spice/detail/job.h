@@ -19,13 +19,15 @@ struct ExecState;
 /// the heartbeat can take the oldest job from the front in O(1).
 ///
 /// Three states, encoded without a tag so the struct stays three words:
-/// - pending:   handler == nullptr (never forked, or already joined);
 /// - queued:    prev != nullptr (prev is the previous job or the head);
-/// - executing: prev == nullptr, handler != nullptr, next_or_state is the
-///              shared ExecState (the heartbeat handed it to other workers).
+/// - executing: prev == nullptr, next_or_state is the shared ExecState (the
+///              heartbeat handed the job to other workers);
+/// - pending:   both null (never forked, or already joined). A queued job
+///              is popped as the tail, whose next is null, so pop only has
+///              to clear prev.
 struct Job {
   using Handler = void (*)(Task, Job *);
-  /// Runs the job on the worker that took it.
+  /// Runs the job on the worker that took it (kept after the join).
   Handler handler = nullptr;
   /// Queued: the job before this one (or the list head).
   Job *prev = nullptr;
@@ -33,7 +35,7 @@ struct Job {
   void *next_or_state = nullptr;
 
   bool queued() const { return prev != nullptr; }
-  bool pending() const { return handler == nullptr; }
+  bool pending() const { return !prev && !next_or_state; }
   ExecState *exec_state() const {
     return static_cast<ExecState *>(next_or_state);
   }
@@ -55,7 +57,6 @@ inline void pop(Job *job, Job *&tail) {
   tail = job->prev;
   tail->next_or_state = nullptr;
   job->prev = nullptr;
-  job->handler = nullptr;
 }
 
 /// The part of a worker that inline code reads. The rest of the worker is
