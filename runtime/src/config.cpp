@@ -151,10 +151,9 @@ std::string under_root(std::string root, std::string_view path) {
 // The smallest limit found in `dir` (below `root`) and its parents up to
 // `mount_point`, reading each level with `read_level`.
 template <class ReadLevel>
-std::optional<std::size_t> smallest_up_to_mount(const std::string &root,
-                                                const CgroupMount &mount,
-                                                std::string_view path,
-                                                ReadLevel read_level) {
+std::optional<std::size_t>
+smallest_up_to_mount(const std::string &root, const CgroupMount &mount,
+                     std::string_view path, ReadLevel read_level) {
   std::string dir = cgroup_dir(mount, path);
   std::string top = mount.mount_point;
   while (top.size() > 1 && top.back() == '/')
@@ -167,9 +166,12 @@ std::optional<std::size_t> smallest_up_to_mount(const std::string &root,
     if (dir.size() <= top.size())
       break;
     std::size_t slash = dir.rfind('/');
-    if (slash == std::string::npos || slash < top.size())
+    if (slash == std::string::npos)
       break;
-    dir.resize(slash == 0 ? 1 : slash);
+    std::size_t parent = slash == 0 ? 1 : slash; // keep "/" itself
+    if (parent < top.size())
+      break;
+    dir.resize(parent);
   }
   return best;
 }
@@ -197,8 +199,8 @@ std::optional<std::size_t> read_v1_level(const std::string &dir) {
 std::string parse_positive(std::string_view text, std::uint64_t max,
                            std::uint64_t &value) {
   std::string_view digits = trim(text);
-  bool all_digits = !digits.empty() &&
-                    digits.find_first_not_of("0123456789") == digits.npos;
+  bool all_digits =
+      !digits.empty() && digits.find_first_not_of("0123456789") == digits.npos;
   if (!all_digits)
     return "is not a positive integer";
   std::uint64_t v = 0;
@@ -244,8 +246,7 @@ bool read_env_settings(
     std::uint64_t us = 0;
     std::string problem = parse_positive(value, kMaxEnvHeartbeatUs, us);
     if (problem.empty())
-      out.heartbeat =
-          std::chrono::microseconds(static_cast<std::int64_t>(us));
+      out.heartbeat = std::chrono::microseconds(static_cast<std::int64_t>(us));
     else
       add_error(error, "SPICE_HEARTBEAT_US", value, problem);
   }
@@ -411,8 +412,7 @@ std::string cgroup_dir(const CgroupMount &mount, std::string_view path) {
       return mount_point;
   if (rel.empty())
     return mount_point;
-  return mount_point == "/" ? std::string(rel)
-                            : mount_point + std::string(rel);
+  return mount_point == "/" ? std::string(rel) : mount_point + std::string(rel);
 }
 
 std::optional<std::size_t> cgroup_cpu_limit(const std::string &root) {
@@ -437,8 +437,7 @@ std::optional<std::size_t> cgroup_cpu_limit(const std::string &root) {
   for (const CgroupEntry &entry : entries) {
     if (entry.hierarchy_id == "0" && entry.controllers.empty()) {
       if (mounts.v2)
-        take(smallest_up_to_mount(root, *mounts.v2, entry.path,
-                                  read_v2_level));
+        take(smallest_up_to_mount(root, *mounts.v2, entry.path, read_v2_level));
     } else if (std::find(entry.controllers.begin(), entry.controllers.end(),
                          "cpu") != entry.controllers.end()) {
       if (mounts.v1_cpu)

@@ -24,7 +24,8 @@ inline constexpr std::uint64_t kMaxEnvHeartbeatUs = 10'000'000;
 struct EnvSettings {
   std::optional<std::size_t> num_threads;             // SPICE_NUM_THREADS
   std::optional<std::chrono::microseconds> heartbeat; // SPICE_HEARTBEAT_US
-  bool stats = false; // SPICE_STATS (1/0/true/false/yes/no/on/off; empty = unset)
+  // SPICE_STATS (1/0/true/false/yes/no/on/off; empty = unset)
+  bool stats = false;
 };
 
 /// Reads SPICE_NUM_THREADS, SPICE_HEARTBEAT_US and SPICE_STATS through
