@@ -1,0 +1,3 @@
+#include <spice/spice.h>
+
+void not_parallel() { spice::sync(); }

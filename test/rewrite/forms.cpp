@@ -1,0 +1,76 @@
+// Assignment spawns (variable and element), statement spawns, several
+// futures at a sync, syncs at return, break and the end of a block, catch
+// handlers, and a parallel function without spawns.
+// RUN: %spice-rewrite %s --no-line-directives | FileCheck %s
+#include <spice/spice.h>
+
+int f(int x) { return x; }
+void g(int &x) { ++x; }
+
+[[spice::parallel]] int helper(int x) { return f(x); }
+// CHECK: int spice_parallel_helper(spice::Task spice_task, int x) { spice_task.tick(); return f(x); }
+
+[[spice::parallel]] int forms(int *out, int i) {
+  int x;
+  x = spice::spawn(f, 1);
+  // CHECK: // spice: spawn f(1) into x
+  // CHECK-NEXT: auto spice_call_x = [spice_arg0 = 1](spice::Task) mutable {
+  // CHECK-NEXT: return f(std::move(spice_arg0));
+  // CHECK-NEXT: };
+  // CHECK-NEXT: auto spice_fut_x = spice::fork(spice_task, spice_call_x);
+  out[i] = spice::spawn(helper, i);
+  // CHECK: auto spice_call_out = [spice_arg0 = i](spice::Task spice_task) mutable {
+  // CHECK-NEXT: return spice_parallel_helper(spice_task, std::move(spice_arg0));
+  // CHECK: auto &spice_dst_out = out[i];
+  // CHECK-NEXT: auto spice_fut_out = spice::fork(spice_task, spice_call_out);
+  int y = 0;
+  spice::spawn(g, y);
+  // CHECK: auto spice_call_g = [&spice_arg0 = y](spice::Task) mutable {
+  // CHECK-NEXT: return g(spice_arg0);
+  spice::sync();
+  // CHECK: spice::SyncErrors spice_errors;
+  // CHECK-NEXT: spice_errors.run([&] {
+  // CHECK-NEXT: if (!spice_fut_g.join_into(spice_task))
+  // CHECK-NEXT: (void)spice_call_g(spice_task);
+  // CHECK: if (!spice_fut_out.join_into(spice_task, &spice_dst_out))
+  // CHECK-NEXT: spice_dst_out = spice_call_out(spice_task);
+  // CHECK: if (!spice_fut_x.join_into(spice_task, &x))
+  // CHECK-NEXT: x = spice_call_x(spice_task);
+  // CHECK: spice_errors.rethrow();
+  try {
+    int z = spice::spawn(f, 3);
+    if (i > 100)
+      return z;
+    spice::sync();
+  } catch (...) {
+    return -1;
+  }
+  // CHECK: } catch (...) { spice_task.reset_tail();
+  for (int k = 0; k < 3; ++k) {
+    int w = spice::spawn(f, k);
+    if (k == 1)
+      break;
+    // CHECK: if (k == 1)
+    // CHECK-NEXT: {
+    // CHECK-NEXT: // spice: sync before leaving the loop
+    // CHECK-NEXT: if (!spice_fut_w.join_into(spice_task, &w))
+    // CHECK-NEXT: w = spice_call_w(spice_task);
+    // CHECK-NEXT: break; }
+    if (w > 5)
+      return w;
+  }
+  // CHECK: // spice: sync at the end of the block
+  // CHECK-NEXT: if (!spice_fut_w.join_into(spice_task, &w))
+  return x + y;
+}
+
+[[spice::parallel]] long loop(int n) {
+  long total = 0;
+  for (int k = 0; k < n; ++k)
+    spice::spawn(f, k);
+  spice::sync();
+  return total;
+}
+// CHECK: long spice_parallel_loop(spice::Task spice_task, int n) { spice::SpawnGroup spice_group; spice_task.tick();
+// CHECK: spice_group.fork(spice_task, [spice_arg0 = k](spice::Task) mutable { return f(std::move(spice_arg0)); });
+// CHECK: spice_group.sync(spice_task);

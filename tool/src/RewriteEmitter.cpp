@@ -1,0 +1,985 @@
+//===- RewriteEmitter.cpp - Generating the rewritten program text ---------===//
+#include "RewriteEmitter.h"
+#include "ParallelAttribute.h"
+#include "SpawnAnalysis.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/AST/TypeLoc.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+
+namespace spice_rewrite {
+namespace {
+
+const char *ParallelPrefix = "spice_parallel_";
+
+std::string joinStrings(const std::vector<std::string> &Parts,
+                        llvm::StringRef Sep) {
+  std::string Out;
+  for (size_t I = 0; I < Parts.size(); ++I) {
+    if (I)
+      Out += Sep;
+    Out += Parts[I];
+  }
+  return Out;
+}
+
+/// A one-line summary of user text for a `// spice:` comment.
+std::string summary(llvm::StringRef Text) {
+  std::string S = collapseWhitespace(Text);
+  if (S.size() > 60)
+    S = S.substr(0, 57) + "...";
+  while (!S.empty() && S.back() == '\\')
+    S.pop_back();
+  return S;
+}
+
+bool endsWithJump(const CompoundStmt *CS) {
+  if (CS->body_empty())
+    return false;
+  const Stmt *Last = CS->body_back();
+  if (isa<ReturnStmt>(Last) || isa<BreakStmt>(Last) ||
+      isa<ContinueStmt>(Last) || isa<GotoStmt>(Last) || isa<CoreturnStmt>(Last))
+    return true;
+  if (const auto *E = dyn_cast<Expr>(Last))
+    return isa<CXXThrowExpr>(E->IgnoreParenImpCasts());
+  return false;
+}
+
+/// The place where a declaration's text starts: its template header if any.
+SourceLocation headBegin(const FunctionDecl *FD) {
+  if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
+    return FTD->getBeginLoc();
+  return FD->getOuterLocStart();
+}
+
+/// Drops a default argument "= expr" from a copied piece of text.
+void addDefaultRemoval(std::vector<TextEdit> &Local, llvm::StringRef Text,
+                       unsigned ParamEnd, unsigned DefaultBegin) {
+  // Walk back from the default's first token over blanks and the '='.
+  unsigned I = DefaultBegin;
+  while (I > ParamEnd &&
+         (Text[I - 1] == ' ' || Text[I - 1] == '\t' || Text[I - 1] == '\n'))
+    --I;
+  if (I > ParamEnd && Text[I - 1] == '=')
+    --I;
+  while (I > ParamEnd && (Text[I - 1] == ' ' || Text[I - 1] == '\t'))
+    --I;
+  Local.push_back({I, DefaultBegin, ""});
+}
+
+} // namespace
+
+RewriteEmitter::RewriteEmitter(ASTContext &Ctx, Diagnoser &Diag,
+                               const SnippetFormatter &Format,
+                               SourceEdits &Edits)
+    : Ctx(Ctx), SM(Ctx.getSourceManager()), LangOpts(Ctx.getLangOpts()),
+      Diag(Diag), Format(Format), Edits(Edits) {}
+
+//===----------------------------------------------------------------------===//
+// Locations
+//===----------------------------------------------------------------------===//
+
+std::optional<RewriteEmitter::Range>
+RewriteEmitter::fileRange(SourceRange R) const {
+  CharSourceRange CR =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LangOpts);
+  if (CR.isInvalid())
+    return std::nullopt;
+  auto [BeginFID, Begin] = SM.getDecomposedLoc(CR.getBegin());
+  auto [EndFID, End] = SM.getDecomposedLoc(CR.getEnd());
+  if (BeginFID != SM.getMainFileID() || EndFID != BeginFID || End < Begin)
+    return std::nullopt;
+  return Range{Begin, End};
+}
+
+std::optional<unsigned> RewriteEmitter::offsetOf(SourceLocation Loc) const {
+  if (Loc.isInvalid() || Loc.isMacroID())
+    return std::nullopt;
+  auto [FID, Offset] = SM.getDecomposedLoc(Loc);
+  if (FID != SM.getMainFileID())
+    return std::nullopt;
+  return Offset;
+}
+
+std::optional<unsigned>
+RewriteEmitter::offsetAfterToken(SourceLocation Loc) const {
+  if (Loc.isInvalid() || Loc.isMacroID())
+    return std::nullopt;
+  return offsetOf(Lexer::getLocForEndOfToken(Loc, 0, SM, LangOpts));
+}
+
+std::optional<unsigned>
+RewriteEmitter::semicolonAfter(SourceLocation Loc) const {
+  // Raw-lex from the token after Loc to the first ';' outside brackets.
+  if (Loc.isInvalid() || Loc.isMacroID())
+    return std::nullopt;
+  SourceLocation At = Lexer::getLocForEndOfToken(Loc, 0, SM, LangOpts);
+  int Depth = 0;
+  for (int Guard = 0; Guard < 200; ++Guard) {
+    Token T;
+    if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
+      return std::nullopt;
+    if (T.is(tok::eof))
+      return std::nullopt;
+    if (T.isOneOf(tok::l_paren, tok::l_square, tok::l_brace))
+      ++Depth;
+    else if (T.isOneOf(tok::r_paren, tok::r_square, tok::r_brace))
+      --Depth;
+    else if (T.is(tok::semi) && Depth <= 0)
+      return offsetAfterToken(T.getLocation());
+    At = T.getEndLoc();
+  }
+  return std::nullopt;
+}
+
+std::optional<RewriteEmitter::Range>
+RewriteEmitter::stmtRange(const Stmt *S) const {
+  std::optional<Range> R = fileRange(S->getSourceRange());
+  if (!R)
+    return R;
+  bool NeedsSemi = isa<Expr>(S) || isa<ReturnStmt>(S) || isa<BreakStmt>(S) ||
+                   isa<ContinueStmt>(S) || isa<GotoStmt>(S) || isa<DeclStmt>(S);
+  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  if (NeedsSemi && (R->End == 0 || Buffer[R->End - 1] != ';')) {
+    unsigned I = R->End;
+    while (I < Buffer.size() && (Buffer[I] == ' ' || Buffer[I] == '\t' ||
+                                 Buffer[I] == '\n' || Buffer[I] == '\r'))
+      ++I;
+    if (I < Buffer.size() && Buffer[I] == ';')
+      R->End = I + 1;
+    else
+      return std::nullopt;
+  }
+  return R;
+}
+
+bool RewriteEmitter::require(std::optional<Range> R, SourceLocation At,
+                             const char *What) {
+  if (R)
+    return true;
+  Diag.error(At, "cannot rewrite %0: it is written inside a macro expansion "
+                 "or spans files")
+      << What;
+  return false;
+}
+
+//===----------------------------------------------------------------------===//
+// Text
+//===----------------------------------------------------------------------===//
+
+std::string RewriteEmitter::takeText(const Expr *E) {
+  std::optional<Range> R = fileRange(E->getSourceRange());
+  if (!R)
+    return rawText(E->getSourceRange());
+  return Edits.takeText(R->Begin, R->End);
+}
+
+std::string RewriteEmitter::rawText(SourceRange R) const {
+  CharSourceRange CR =
+      Lexer::makeFileCharRange(CharSourceRange::getTokenRange(R), SM, LangOpts);
+  return Lexer::getSourceText(CR, SM, LangOpts).str();
+}
+
+std::string RewriteEmitter::replaceToken(const Expr *E, SourceLocation Name,
+                                         llvm::StringRef NewName) const {
+  CharSourceRange CR = Lexer::makeFileCharRange(
+      CharSourceRange::getTokenRange(E->getSourceRange()), SM, LangOpts);
+  std::string Text = Lexer::getSourceText(CR, SM, LangOpts).str();
+  if (CR.isInvalid() || Name.isMacroID())
+    return Text;
+  unsigned Begin = SM.getFileOffset(CR.getBegin());
+  unsigned At = SM.getFileOffset(Name);
+  unsigned Len = Lexer::MeasureTokenLength(Name, SM, LangOpts);
+  if (At < Begin || At + Len > Begin + Text.size())
+    return Text;
+  return Text.substr(0, At - Begin) + NewName.str() +
+         Text.substr(At - Begin + Len);
+}
+
+std::optional<RewriteEmitter::Range>
+RewriteEmitter::attributeRemoval(const Attr *A, llvm::StringRef Buffer,
+                                 unsigned B, unsigned E) const {
+  (void)A;
+  auto isBlank = [](char C) {
+    return C == ' ' || C == '\t' || C == '\n' || C == '\r';
+  };
+  // Arguments, if any (already rejected when not empty).
+  unsigned After = E;
+  while (After < Buffer.size() && isBlank(Buffer[After]))
+    ++After;
+  if (After < Buffer.size() && Buffer[After] == '(') {
+    size_t Close = Buffer.find(')', After);
+    if (Close == llvm::StringRef::npos)
+      return std::nullopt;
+    E = Close + 1;
+    After = E;
+    while (After < Buffer.size() && isBlank(Buffer[After]))
+      ++After;
+  }
+  unsigned Before = B;
+  while (Before > 0 && isBlank(Buffer[Before - 1]))
+    --Before;
+  bool OpenBefore = Before >= 2 && Buffer.slice(Before - 2, Before) == "[[";
+  bool CloseAfter = Buffer.substr(After).starts_with("]]");
+  if (OpenBefore && CloseAfter) {
+    unsigned End = After + 2;
+    while (End < Buffer.size() && (Buffer[End] == ' ' || Buffer[End] == '\t'))
+      ++End;
+    return Range{Before - 2, End};
+  }
+  if (Before >= 1 && Buffer[Before - 1] == ',')
+    return Range{Before - 1, E};
+  if (After < Buffer.size() && Buffer[After] == ',') {
+    unsigned End = After + 1;
+    while (End < Buffer.size() && isBlank(Buffer[End]))
+      ++End;
+    return Range{B, End};
+  }
+  return Range{B, E};
+}
+
+void RewriteEmitter::removeAttributes(const Decl *D) {
+  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+    if (A->getAnnotation() != ParallelAnnotation || A->isInherited())
+      continue;
+    std::optional<Range> R = fileRange(A->getRange());
+    if (!R)
+      continue; // written by a macro: leave it, spice.h silences it
+    if (std::optional<Range> Removal =
+            attributeRemoval(A, Buffer, R->Begin, R->End))
+      Edits.replace(Removal->Begin, Removal->End, "");
+  }
+}
+
+std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
+                                     bool StripDefaults, bool NameParams) {
+  SourceLocation BeginLoc = SM.getExpansionLoc(headBegin(FD));
+  SourceLocation EndLoc;
+  bool EndExclusive = false;
+  if (FD->doesThisDeclarationHaveABody()) {
+    EndLoc = SM.getExpansionLoc(FD->getBody()->getBeginLoc());
+    EndExclusive = true;
+  } else {
+    EndLoc = SM.getExpansionLoc(FD->getEndLoc());
+  }
+  auto [FID, Begin] = SM.getDecomposedLoc(BeginLoc);
+  auto [EndFID, EndOffset] = SM.getDecomposedLoc(EndLoc);
+  if (FID != EndFID)
+    return "";
+  unsigned End =
+      EndExclusive
+          ? EndOffset
+          : EndOffset + Lexer::MeasureTokenLength(EndLoc, SM, LangOpts);
+  llvm::StringRef Buffer = SM.getBufferData(FID);
+  llvm::StringRef Text = Buffer.slice(Begin, End);
+  std::vector<TextEdit> Local;
+  auto local = [&](SourceLocation L) -> std::optional<unsigned> {
+    if (L.isInvalid() || L.isMacroID())
+      return std::nullopt;
+    auto [LFID, Off] = SM.getDecomposedLoc(L);
+    if (LFID != FID || Off < Begin || Off > End)
+      return std::nullopt;
+    return Off - Begin;
+  };
+  // The attribute, on the function or its template.
+  std::vector<const Decl *> Holders{FD};
+  if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
+    Holders.push_back(FTD);
+  for (const Decl *H : Holders)
+    for (const auto *A : H->specific_attrs<AnnotateAttr>()) {
+      if (A->getAnnotation() != ParallelAnnotation || A->isInherited())
+        continue;
+      std::optional<unsigned> AB = local(A->getRange().getBegin());
+      std::optional<unsigned> AE = local(A->getRange().getEnd());
+      if (!AB || !AE)
+        continue;
+      unsigned AEnd =
+          *AE + Lexer::MeasureTokenLength(A->getRange().getEnd(), SM, LangOpts);
+      if (std::optional<Range> R = attributeRemoval(A, Text, *AB, AEnd))
+        Local.push_back({R->Begin, R->End, ""});
+    }
+  if (StripDefaults) {
+    for (const ParmVarDecl *P : FD->parameters()) {
+      if (!P->hasDefaultArg() || P->hasInheritedDefaultArg())
+        continue;
+      SourceRange DR = P->getDefaultArgRange();
+      std::optional<unsigned> DB = local(DR.getBegin());
+      std::optional<unsigned> DE = local(DR.getEnd());
+      std::optional<unsigned> PB = local(P->getBeginLoc());
+      if (!DB || !DE || !PB)
+        continue;
+      unsigned DEnd =
+          *DE + Lexer::MeasureTokenLength(DR.getEnd(), SM, LangOpts);
+      addDefaultRemoval(Local, Text, *PB, *DB);
+      Local.back().End = DEnd;
+    }
+    if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
+      for (const NamedDecl *P : *FTD->getTemplateParameters()) {
+        SourceRange DR;
+        if (const auto *TP = dyn_cast<TemplateTypeParmDecl>(P)) {
+          if (TP->hasDefaultArgument() && !TP->defaultArgumentWasInherited())
+            DR = TP->getDefaultArgument().getSourceRange();
+        } else if (const auto *NP = dyn_cast<NonTypeTemplateParmDecl>(P)) {
+          if (NP->hasDefaultArgument() && !NP->defaultArgumentWasInherited())
+            DR = NP->getDefaultArgument().getSourceRange();
+        }
+        if (DR.isInvalid())
+          continue;
+        std::optional<unsigned> DB = local(DR.getBegin());
+        std::optional<unsigned> DE = local(DR.getEnd());
+        std::optional<unsigned> PB = local(P->getBeginLoc());
+        if (!DB || !DE || !PB)
+          continue;
+        addDefaultRemoval(Local, Text, *PB, *DB);
+        Local.back().End =
+            *DE + Lexer::MeasureTokenLength(DR.getEnd(), SM, LangOpts);
+      }
+  }
+  if (NameParams) {
+    unsigned I = 0;
+    for (const ParmVarDecl *P : FD->parameters()) {
+      if (P->getName().empty())
+        if (std::optional<unsigned> At = local(P->getLocation()))
+          Local.push_back({*At, *At, " spice_param" + std::to_string(I)});
+      ++I;
+    }
+  }
+  if (Kind == HeadKind::Parallel) {
+    if (std::optional<unsigned> NameAt = local(FD->getLocation())) {
+      unsigned Len = Lexer::MeasureTokenLength(FD->getLocation(), SM, LangOpts);
+      Local.push_back(
+          {*NameAt, *NameAt + Len, ParallelPrefix + FD->getNameAsString()});
+    }
+    FunctionTypeLoc FTL = FD->getFunctionTypeLoc();
+    std::optional<unsigned> LParen =
+        FTL ? local(FTL.getLParenLoc()) : std::nullopt;
+    std::optional<unsigned> RParen =
+        FTL ? local(FTL.getRParenLoc()) : std::nullopt;
+    if (LParen && RParen) {
+      if (FD->getNumParams() == 0)
+        Local.push_back({*LParen + 1, *RParen, "spice::Task spice_task"});
+      else
+        Local.push_back({*LParen + 1, *LParen + 1, "spice::Task spice_task, "});
+    }
+  }
+  return llvm::StringRef(applyTextEdits(Text, std::move(Local))).trim().str();
+}
+
+//===----------------------------------------------------------------------===//
+// Emission
+//===----------------------------------------------------------------------===//
+
+void RewriteEmitter::emit(FinderResult &Result) {
+  for (auto &PF : Result.Functions)
+    emitFunction(*PF);
+  for (const FunctionDecl *FD : Result.Declarations)
+    emitDeclaration(FD);
+  for (const auto &[FD, Use] : Result.HeaderDeclared)
+    emitHeaderDeclaration(FD, Use);
+}
+
+void RewriteEmitter::emitFunction(ParallelFunction &PF) {
+  const Stmt *BodyStmt = PF.FD->getBody();
+  if (const auto *Try = dyn_cast<CXXTryStmt>(BodyStmt))
+    BodyStmt = Try->getTryBlock();
+  const auto *Body = dyn_cast<CompoundStmt>(BodyStmt);
+  if (!Body)
+    return;
+  emitCalls(PF);
+  for (SpawnSite &Site : PF.Spawns)
+    emitSpawn(PF, Site);
+  for (const SyncPoint &P : PF.Points)
+    emitPoint(PF, P);
+  for (const CompoundStmt *Block : PF.Blocks)
+    emitBlockEnd(PF, Block, Body);
+  if (!PF.Spawns.empty())
+    for (const CXXCatchStmt *Catch : PF.Catches)
+      if (const auto *Handler =
+              dyn_cast<CompoundStmt>(Catch->getHandlerBlock()))
+        if (std::optional<unsigned> At =
+                offsetAfterToken(Handler->getLBracLoc()))
+          Edits.insert(*At, " spice_task.reset_tail();");
+  emitHead(PF, Body);
+}
+
+void RewriteEmitter::emitCalls(ParallelFunction &PF) {
+  for (const ParallelCall &PC : PF.Calls) {
+    std::optional<unsigned> NameAt = offsetOf(PC.NameLoc);
+    std::optional<unsigned> CalleeEnd = offsetAfterToken(PC.CalleeEnd);
+    if (!NameAt || !CalleeEnd)
+      continue; // inside a macro: the call stays a call of the entry point
+    llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+    unsigned Paren = *CalleeEnd;
+    while (Paren < Buffer.size() &&
+           (Buffer[Paren] == ' ' || Buffer[Paren] == '\t' ||
+            Buffer[Paren] == '\n'))
+      ++Paren;
+    if (Paren >= Buffer.size() || Buffer[Paren] != '(')
+      continue;
+    unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
+    Edits.replace(*NameAt, *NameAt + Len,
+                  ParallelPrefix + PC.Callee->getNameAsString());
+    Edits.insert(Paren + 1, PC.HasArgs ? "spice_task, " : "spice_task");
+  }
+}
+
+std::string RewriteEmitter::destText(const SpawnSite &Site) const {
+  if (!Site.KeepResult)
+    return "";
+  if (Site.Form == SpawnForm::Declaration)
+    return Site.Var->getNameAsString();
+  auto It = DestNames.find(&Site);
+  if (It != DestNames.end())
+    return It->second;
+  return "spice_dst_" + Site.Id;
+}
+
+void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
+  std::optional<Range> R = stmtRange(Site.S);
+  if (!require(R, Site.Spawn->getBeginLoc(), "this spawn"))
+    return;
+  const std::string &X = Site.Id;
+  std::vector<std::string> Captures, Passed;
+  bool ImplicitThis = false;
+
+  // What to call.
+  std::string CalleeText;
+  std::string Summary;
+  if (Site.Callee == CalleeKind::Function) {
+    SourceLocation NameLoc;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Site.CalleeExpr))
+      NameLoc = DRE->getNameInfo().getLoc();
+    else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Site.CalleeExpr))
+      NameLoc = ULE->getNameLoc();
+    CalleeText =
+        Site.CallsParallel
+            ? replaceToken(Site.CalleeExpr, NameLoc,
+                           ParallelPrefix + Site.CalleeDecl->getNameAsString())
+            : rawText(Site.CalleeExpr->getSourceRange());
+    Summary = rawText(Site.CalleeExpr->getSourceRange());
+  } else if (Site.Callee == CalleeKind::MemberCall) {
+    SourceLocation NameLoc, QualBegin;
+    if (const auto *ME = dyn_cast<MemberExpr>(Site.CalleeExpr)) {
+      NameLoc = ME->getMemberLoc();
+      QualBegin =
+          ME->hasQualifier() ? ME->getQualifierLoc().getBeginLoc() : NameLoc;
+    } else if (const auto *UME =
+                   dyn_cast<UnresolvedMemberExpr>(Site.CalleeExpr)) {
+      NameLoc = UME->getMemberLoc();
+      QualBegin = UME->getQualifierLoc() ? UME->getQualifierLoc().getBeginLoc()
+                                         : NameLoc;
+    } else if (const auto *DME =
+                   dyn_cast<CXXDependentScopeMemberExpr>(Site.CalleeExpr)) {
+      NameLoc = DME->getMemberLoc();
+      QualBegin = DME->getQualifierLoc() ? DME->getQualifierLoc().getBeginLoc()
+                                         : NameLoc;
+    }
+    std::string Name =
+        rawText(SourceRange(QualBegin, Site.CalleeExpr->getEndLoc()));
+    if (Site.CallsParallel) {
+      unsigned Off = SM.getFileOffset(NameLoc) - SM.getFileOffset(QualBegin);
+      unsigned Len = Lexer::MeasureTokenLength(NameLoc, SM, LangOpts);
+      if (Off + Len <= Name.size())
+        Name = Name.substr(0, Off) + ParallelPrefix +
+               Site.CalleeDecl->getNameAsString() + Name.substr(Off + Len);
+    }
+    if (!Site.Object) {
+      const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Site.CalleeDecl);
+      ImplicitThis = !MD || !MD->isStatic();
+      CalleeText = ImplicitThis ? "this->" + Name : Name;
+    } else {
+      CalleeText = (Site.ObjectIsPointer ? "spice_obj->" : "spice_obj.") + Name;
+    }
+    Summary = rawText(Site.CalleeExpr->getSourceRange());
+  } else if (Site.Callee == CalleeKind::MemberPointer) {
+    Summary = rawText(Site.CalleeExpr->getSourceRange());
+    if (Site.CalleeDecl) {
+      const auto *UO = cast<UnaryOperator>(Site.CalleeExpr->IgnoreParens());
+      const auto *DRE = cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParens());
+      CalleeText =
+          Site.CallsParallel
+              ? replaceToken(Site.CalleeExpr, DRE->getNameInfo().getLoc(),
+                             ParallelPrefix +
+                                 Site.CalleeDecl->getNameAsString())
+              : Summary;
+    } else {
+      CalleeText = "spice_fn";
+      Captures.push_back("spice_fn = " + takeText(Site.CalleeExpr));
+    }
+  } else {
+    Summary = rawText(Site.CalleeExpr->getSourceRange());
+    Captures.push_back(std::string(Site.CalleeMode == CaptureMode::ByReference
+                                       ? "&spice_fn = "
+                                       : "spice_fn = ") +
+                       takeText(Site.CalleeExpr));
+    CalleeText = "spice_fn";
+  }
+  if (ImplicitThis)
+    Captures.insert(Captures.begin(), "this");
+  if (Site.Object)
+    Captures.push_back(std::string(Site.ObjectMode == CaptureMode::ByReference
+                                       ? "&spice_obj = "
+                                       : "spice_obj = ") +
+                       takeText(Site.Object));
+  std::vector<std::string> ArgSummaries;
+  for (unsigned I = 0; I < Site.Args.size(); ++I) {
+    const SpawnArg &Arg = Site.Args[I];
+    std::string Name = "spice_arg" + std::to_string(I);
+    ArgSummaries.push_back(rawText(Arg.E->getSourceRange()));
+    if (Arg.Mode == CaptureMode::ByReference) {
+      Captures.push_back("&" + Name + " = " + takeText(Arg.E));
+      Passed.push_back(Name);
+    } else {
+      Captures.push_back(Name + " = " + takeText(Arg.E));
+      Passed.push_back("std::move(" + Name + ")");
+    }
+  }
+  if (Site.CallsParallel)
+    Passed.insert(Passed.begin(), "spice_task");
+  std::string Call;
+  if (Site.Callee == CalleeKind::MemberPointer) {
+    std::vector<std::string> InvokeArgs{CalleeText, "spice_obj"};
+    InvokeArgs.insert(InvokeArgs.end(), Passed.begin(), Passed.end());
+    Call = "std::invoke(" + joinStrings(InvokeArgs, ", ") + ")";
+  } else {
+    Call = CalleeText + "(" + joinStrings(Passed, ", ") + ")";
+  }
+  std::string Lambda = "[" + joinStrings(Captures, ", ") + "](spice::Task" +
+                       (Site.CallsParallel ? " spice_task" : "") +
+                       ") mutable { return " + Call + "; }";
+
+  // Where the result goes.
+  std::string DestTextForComment;
+  std::string Dest = "";
+  std::string DestSetup;
+  if (Site.Form == SpawnForm::Assignment) {
+    DestTextForComment = rawText(Site.Dest->getSourceRange());
+    std::string LHS = takeText(Site.Dest);
+    const auto *DRE = dyn_cast<DeclRefExpr>(Site.Dest->IgnoreParens());
+    if (DRE && !DRE->hasQualifier() && Site.DestVar) {
+      DestNames[&Site] = LHS;
+    } else if (Site.KeepResult && !PF.UsesGroup) {
+      DestSetup = "auto &spice_dst_" + X + " = " + LHS + ";\n";
+    } else {
+      DestNames[&Site] = "*std::addressof(" + LHS + ")";
+    }
+  } else if (Site.Form == SpawnForm::Declaration) {
+    DestTextForComment = Site.Var->getNameAsString();
+  }
+  Dest = destText(Site);
+
+  // The declared variable.
+  std::string VarDecl;
+  bool Deduced = false;
+  if (Site.Form == SpawnForm::Declaration) {
+    const clang::VarDecl *VD = Site.Var;
+    Deduced = VD->getType()->getContainedDeducedType() ||
+              (VD->getTypeSourceInfo() &&
+               VD->getTypeSourceInfo()->getType()->getContainedDeducedType());
+    std::string Attrs = Site.KeepResult ? "" : "[[maybe_unused]] ";
+    if (Deduced) {
+      VarDecl = Attrs + "std::invoke_result_t<decltype(spice_call_" + X +
+                ") &, spice::Task> " + VD->getNameAsString() + ";";
+    } else {
+      SourceLocation DeclEnd = VD->getLocation();
+      if (VD->getTypeSourceInfo()) {
+        SourceLocation TypeEnd =
+            VD->getTypeSourceInfo()->getTypeLoc().getEndLoc();
+        if (TypeEnd.isValid() && SM.isBeforeInTranslationUnit(DeclEnd, TypeEnd))
+          DeclEnd = TypeEnd;
+      }
+      std::string Text = rawText(SourceRange(Site.S->getBeginLoc(), DeclEnd));
+      if (VD->getType().isConstQualified()) {
+        // Drop the top-level const: the variable is assigned at the join.
+        std::string Prefix =
+            rawText(SourceRange(Site.S->getBeginLoc(), VD->getLocation()));
+        Prefix = Prefix.substr(0, Prefix.size() - VD->getName().size());
+        int Depth = 0;
+        std::vector<size_t> Consts;
+        for (size_t I = 0; I < Prefix.size(); ++I) {
+          char C = Prefix[I];
+          if (C == '<' || C == '(')
+            ++Depth;
+          else if (C == '>' || C == ')')
+            --Depth;
+          else if (Depth == 0 && Prefix.compare(I, 5, "const") == 0 &&
+                   (I == 0 || !llvm::isAlnum(Prefix[I - 1])) &&
+                   (I + 5 >= Prefix.size() ||
+                    !(llvm::isAlnum(Prefix[I + 5]) || Prefix[I + 5] == '_')))
+            Consts.push_back(I);
+        }
+        if (VD->getType()->isPointerType() && !Consts.empty())
+          Consts.erase(Consts.begin(), Consts.end() - 1);
+        for (auto It = Consts.rbegin(); It != Consts.rend(); ++It)
+          Text.erase(*It, 5);
+      }
+      VarDecl = Attrs + llvm::StringRef(Text).trim().str() + ";";
+    }
+  }
+
+  std::string Comment =
+      "// spice: spawn " +
+      summary(Site.Callee == CalleeKind::Function ||
+                      Site.Callee == CalleeKind::Callable
+                  ? Summary + "(" + joinStrings(ArgSummaries, ", ") + ")"
+                  : Summary + "(" + joinStrings(ArgSummaries, ", ") + ")");
+  if (!DestTextForComment.empty())
+    Comment += Site.KeepResult ? " into " + summary(DestTextForComment)
+                               : " (result unused: no later sync in scope)";
+  Comment += "\n";
+
+  std::string Code;
+  if (!PF.UsesGroup) {
+    Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + DestSetup +
+           "auto spice_fut_" + X + " = spice::fork(spice_task, spice_call_" +
+           X + ");\n" + VarDecl;
+  } else if (Site.Form == SpawnForm::Declaration && Deduced) {
+    Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + VarDecl + "\n" +
+           "spice_group.fork(spice_task, std::move(spice_call_" + X + ")" +
+           (Site.KeepResult ? ", &" + Dest : std::string()) + ");";
+  } else {
+    std::string Target;
+    if (Site.KeepResult)
+      Target = Site.Form == SpawnForm::Declaration || DestNames.count(&Site)
+                   ? ", &" + Dest
+                   : "";
+    if (Site.KeepResult && llvm::StringRef(Dest).starts_with("*std::addressof"))
+      Target = ", " + Dest.substr(1);
+    Code = VarDecl + (VarDecl.empty() ? "" : "\n") +
+           "spice_group.fork(spice_task, " + Lambda + Target + ");";
+  }
+  (void)Edits.takeText(R->Begin, R->End);
+  std::string Indent = Edits.indentationAt(R->Begin);
+  std::string Text = Comment + Code;
+  bool SeveralStatements = Site.Form == SpawnForm::Declaration || !PF.UsesGroup;
+  if (!Site.InBlock && SeveralStatements)
+    Text = "{\n" + Text + "\n}";
+  Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
+}
+
+bool RewriteEmitter::joinedBySync(const ParallelFunction &PF,
+                                  const FrameStack &Frames, unsigned FrameIndex,
+                                  unsigned SpawnIndex) const {
+  for (const SyncPoint &P : PF.Points) {
+    if (P.PointKind != SyncPoint::Sync || !P.InBlock)
+      continue;
+    const Frame &Where = P.Frames.back();
+    for (unsigned M = FrameIndex; M < Frames.size(); ++M) {
+      if (Frames[M].FrameKind != Frame::Block ||
+          Frames[M].Compound != Where.Compound)
+        continue;
+      unsigned Low = M == FrameIndex ? SpawnIndex + 1 : 0;
+      if (Where.Index >= Low && Where.Index < Frames[M].Index)
+        return true;
+    }
+  }
+  return false;
+}
+
+std::vector<const SpawnSite *>
+RewriteEmitter::outstanding(const ParallelFunction &PF,
+                            const FrameStack &Frames,
+                            unsigned FirstFrame) const {
+  std::vector<const SpawnSite *> Out;
+  for (const SpawnSite &Site : PF.Spawns) {
+    if (!Site.Local)
+      continue;
+    const Frame &Where = Site.Frames.back();
+    for (unsigned K = FirstFrame; K < Frames.size(); ++K) {
+      if (Frames[K].FrameKind != Frame::Block ||
+          Frames[K].Compound != Where.Compound ||
+          Where.Index >= Frames[K].Index)
+        continue;
+      if (!joinedBySync(PF, Frames, K, Where.Index))
+        Out.push_back(&Site);
+    }
+  }
+  return Out;
+}
+
+std::string
+RewriteEmitter::joinCode(const std::vector<const SpawnSite *> &Futures,
+                         bool Group) const {
+  if (Group)
+    return "spice_group.sync(spice_task);";
+  auto joinOne = [&](const SpawnSite *S) {
+    std::string Dest = destText(*S);
+    const std::string &X = S->Id;
+    if (Dest.empty())
+      return "if (!spice_fut_" + X +
+             ".join_into(spice_task))\n(void)spice_call_" + X + "(spice_task);";
+    std::string Addr =
+        llvm::StringRef(Dest).starts_with("*") ? Dest.substr(1) : "&" + Dest;
+    return "if (!spice_fut_" + X + ".join_into(spice_task, " + Addr + "))\n" +
+           Dest + " = spice_call_" + X + "(spice_task);";
+  };
+  if (Futures.empty())
+    return "";
+  if (Futures.size() == 1)
+    return joinOne(Futures.front());
+  std::string Code = "{\nspice::SyncErrors spice_errors;\n";
+  for (auto It = Futures.rbegin(); It != Futures.rend(); ++It)
+    Code += "spice_errors.run([&] {\n" + joinOne(*It) + "\n});\n";
+  return Code + "spice_errors.rethrow();\n}";
+}
+
+void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
+  unsigned FirstFrame = 0;
+  bool Group = PF.UsesGroup;
+  if (P.PointKind == SyncPoint::Break || P.PointKind == SyncPoint::Continue) {
+    FirstFrame = P.Frames.size();
+    for (unsigned K = P.Frames.size(); K-- > 0;) {
+      Frame::Kind FK = P.Frames[K].FrameKind;
+      if (FK == Frame::Loop ||
+          (FK == Frame::Switch && P.PointKind == SyncPoint::Break)) {
+        FirstFrame = K + 1;
+        break;
+      }
+    }
+    Group = false;
+    for (unsigned K = FirstFrame; K < P.Frames.size(); ++K)
+      if (llvm::is_contained(PF.GroupSyncBlocks, P.Frames[K].Compound))
+        Group = true;
+  }
+  if (Group && P.PointKind == SyncPoint::Return) {
+    // Nothing can be in the group before the first spawn, unless a loop
+    // comes back around.
+    bool InLoop = llvm::any_of(
+        P.Frames, [](const Frame &F) { return F.FrameKind == Frame::Loop; });
+    bool SpawnBefore = llvm::any_of(PF.Spawns, [&](const SpawnSite &Site) {
+      return SM.isBeforeInTranslationUnit(Site.S->getBeginLoc(),
+                                          P.S->getBeginLoc());
+    });
+    Group = InLoop || SpawnBefore;
+  }
+  std::string Code = joinCode(outstanding(PF, P.Frames, FirstFrame), Group);
+  std::optional<Range> R = stmtRange(P.S);
+  if (P.PointKind == SyncPoint::Sync) {
+    if (!require(R, P.S->getBeginLoc(), "this sync"))
+      return;
+    (void)Edits.takeText(R->Begin, R->End);
+    if (Code.empty()) {
+      Edits.replace(R->Begin, R->End,
+                    "/* spice: sync: nothing to wait for */;");
+      return;
+    }
+    std::string Text =
+        "// spice: sync: each call runs here unless another worker took it\n" +
+        Code;
+    std::string Indent = Edits.indentationAt(R->Begin);
+    if (!P.InBlock && Group == false && Code[0] != '{' &&
+        Code.find(";\n") != std::string::npos)
+      Text = "{\n" + Text + "\n}";
+    Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
+    return;
+  }
+  if (Code.empty())
+    return;
+  if (!require(R, P.S->getBeginLoc(), "this statement"))
+    return;
+  const char *What = P.PointKind == SyncPoint::Return  ? "returning"
+                     : P.PointKind == SyncPoint::Break ? "leaving the loop"
+                                                       : "the next iteration";
+  std::string Indent = Edits.indentationAt(R->Begin);
+  std::string Inner = Indent + "  ";
+  std::string Open = "{\n" + Inner + "// spice: sync before " + What + "\n" +
+                     Inner + Format.format(Code, Inner) + "\n" + Inner;
+  Edits.insert(R->Begin, Open, InsertOrder::Open);
+  Edits.insert(R->End, " }", InsertOrder::Close);
+}
+
+void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
+                                  const CompoundStmt *Block,
+                                  const CompoundStmt *Body) {
+  if (endsWithJump(Block))
+    return;
+  bool Group = Block == Body ? PF.UsesGroup
+                             : llvm::is_contained(PF.GroupSyncBlocks, Block);
+  // The block's own futures still running at its end.
+  FrameStack AtEnd{{Frame::Block, Block, Block->size()}};
+  std::string Code = joinCode(outstanding(PF, AtEnd, 0), Group);
+  if (Code.empty())
+    return;
+  std::optional<unsigned> At = offsetOf(Block->getRBracLoc());
+  if (!require(At ? std::optional<Range>(Range{*At, *At}) : std::nullopt,
+               Block->getRBracLoc(), "the end of this block"))
+    return;
+  std::string Indent = Edits.indentationAt(*At);
+  std::string Inner = Indent + "  ";
+  std::string Text = "  // spice: sync at the end of the " +
+                     std::string(Block == Body ? "function" : "block") + "\n" +
+                     Inner + Format.format(Code, Inner) + "\n" + Indent;
+  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  // A '}' that shares its line with code gets the code on lines of its own.
+  llvm::StringRef Before = Buffer.take_front(*At);
+  size_t LineStart = Before.rfind('\n');
+  llvm::StringRef LinePrefix =
+      Before.drop_front(LineStart == llvm::StringRef::npos ? 0 : LineStart + 1);
+  if (!LinePrefix.trim().empty())
+    Text = "\n" + Inner + Text.substr(2);
+  Edits.insert(*At, Text, InsertOrder::Normal);
+}
+
+void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
+  const FunctionDecl *FD = PF.FD;
+  std::optional<unsigned> Begin = offsetOf(SM.getExpansionLoc(headBegin(FD)));
+  std::optional<unsigned> NameAt = offsetOf(FD->getLocation());
+  std::optional<unsigned> BodyOpen = offsetAfterToken(Body->getLBracLoc());
+  std::optional<unsigned> BodyEnd =
+      offsetAfterToken(FD->getBody()->getEndLoc());
+  FunctionTypeLoc FTL = FD->getFunctionTypeLoc();
+  std::optional<unsigned> LParen =
+      FTL ? offsetOf(FTL.getLParenLoc()) : std::nullopt;
+  std::optional<unsigned> RParen =
+      FTL ? offsetOf(FTL.getRParenLoc()) : std::nullopt;
+  if (!Begin || !NameAt || !BodyOpen || !BodyEnd || !LParen || !RParen) {
+    Diag.error(FD->getLocation(),
+               "cannot rewrite parallel function %0: its declaration is "
+               "written inside a macro expansion")
+        << FD;
+    return;
+  }
+  // Where the declaration starts, counting a leading attribute.
+  unsigned DeclStart = *Begin;
+  for (const Decl *H :
+       {static_cast<const Decl *>(FD),
+        static_cast<const Decl *>(FD->getDescribedFunctionTemplate())}) {
+    if (!H)
+      continue;
+    for (const auto *A : H->specific_attrs<AnnotateAttr>())
+      if (A->getAnnotation() == ParallelAnnotation && !A->isInherited())
+        if (std::optional<Range> AR = fileRange(A->getRange()))
+          if (AR->Begin < DeclStart) {
+            llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+            if (std::optional<Range> Removal =
+                    attributeRemoval(A, Buffer, AR->Begin, AR->End))
+              DeclStart = std::min(DeclStart, Removal->Begin);
+          }
+    removeAttributes(H);
+  }
+
+  std::string Indent = Edits.indentationAt(DeclStart);
+  bool InClass = FD->getLexicalDeclContext()->isRecord();
+  bool FirstDecl = !FD->getPreviousDecl();
+  if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
+    FirstDecl = !FTD->getPreviousDecl();
+  bool ForwardDeclare = !InClass && FirstDecl;
+  std::string Name = FD->getNameAsString();
+
+  // Before: the entry point's declaration (for code in the body that names
+  // the function, e.g. in a lambda) and a comment.
+  std::string Before;
+  if (ForwardDeclare)
+    Before += headText(FD, HeadKind::Entry, false, false) + ";\n" + Indent;
+  Before += "// spice: parallel version of " + Name +
+            " (scheduler context first); the entry point follows it.\n" +
+            Indent;
+  Edits.insert(DeclStart, Before, InsertOrder::Open);
+
+  // In place: the parallel version.
+  unsigned NameLen = Lexer::MeasureTokenLength(FD->getLocation(), SM, LangOpts);
+  Edits.replace(*NameAt, *NameAt + NameLen, ParallelPrefix + Name);
+  unsigned Open = LParen.value_or(0) + 1, Close = RParen.value_or(0);
+  if (FD->getNumParams() == 0)
+    Edits.replace(Open, Close, "spice::Task spice_task");
+  else
+    Edits.insert(Open, "spice::Task spice_task, ");
+  std::string Start = PF.UsesGroup
+                          ? " spice::SpawnGroup spice_group; spice_task.tick();"
+                          : " spice_task.tick();";
+  Edits.insert(*BodyOpen, Start, InsertOrder::Normal);
+
+  // After: the entry point for ordinary code.
+  std::vector<std::string> Forwarded{"spice_task"};
+  unsigned I = 0;
+  for (const ParmVarDecl *P : FD->parameters()) {
+    std::string PName = P->getName().empty() ? "spice_param" + std::to_string(I)
+                                             : P->getNameAsString();
+    Forwarded.push_back("std::forward<decltype(" + PName + ")>(" + PName + ")" +
+                        (P->isParameterPack() ? "..." : ""));
+    ++I;
+  }
+  std::string Callee = ParallelPrefix + Name;
+  if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate()) {
+    std::vector<std::string> Args;
+    bool AllNamed = true;
+    for (const NamedDecl *P : *FTD->getTemplateParameters()) {
+      if (P->getName().empty())
+        AllNamed = false;
+      Args.push_back(P->getNameAsString() +
+                     (P->isParameterPack() ? "..." : ""));
+    }
+    if (AllNamed && !Args.empty())
+      Callee += "<" + joinStrings(Args, ", ") + ">";
+  }
+  std::string Entry =
+      headText(FD, HeadKind::Entry, ForwardDeclare, true) + " {\n" +
+      "return spice::run_parallel([&](spice::Task spice_task) -> "
+      "decltype(auto) {\n" +
+      "return " + Callee + "(" + joinStrings(Forwarded, ", ") + ");\n});\n}";
+  std::string After = "\n" + Indent + "// spice: entry point of " + Name +
+                      " for ordinary code: runs on the default pool, or "
+                      "inline on a worker.\n" +
+                      Indent + Format.format(Entry, Indent);
+  Edits.insert(*BodyEnd, After, InsertOrder::Normal);
+}
+
+void RewriteEmitter::emitDeclaration(const FunctionDecl *FD) {
+  removeAttributes(FD);
+  if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
+    removeAttributes(FTD);
+  if (!hasParallelVersion(FD, SM))
+    return;
+  std::optional<unsigned> Semi = semicolonAfter(FD->getEndLoc());
+  if (!Semi)
+    return;
+  std::string Twin = headText(FD, HeadKind::Parallel, false, false);
+  if (Twin.empty())
+    return;
+  Edits.insert(*Semi, " " + Twin + ";", InsertOrder::Normal);
+}
+
+void RewriteEmitter::emitHeaderDeclaration(const FunctionDecl *FD,
+                                           SourceLocation FirstUse) {
+  // Before the top-level declaration of the main file that uses it.
+  SourceLocation Use = SM.getExpansionLoc(FirstUse);
+  std::optional<unsigned> At;
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
+    SourceLocation B = SM.getExpansionLoc(D->getBeginLoc());
+    SourceLocation E = SM.getExpansionLoc(D->getEndLoc());
+    if (!SM.isInMainFile(B) || SM.isBeforeInTranslationUnit(Use, B) ||
+        SM.isBeforeInTranslationUnit(E, Use))
+      continue;
+    At = offsetOf(B);
+    break;
+  }
+  if (!At)
+    return;
+  std::string Open, Close;
+  for (const DeclContext *DC = FD->getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      Open = std::string(NS->isInline() ? "inline " : "") + "namespace " +
+             NS->getNameAsString() + " { " + Open;
+      Close += " }";
+    }
+  }
+  std::string Twin = headText(FD, HeadKind::Parallel, false, false);
+  if (Twin.empty())
+    return;
+  std::string Text = "// spice: parallel version of " + FD->getNameAsString() +
+                     ", declared in another file.\n" + Open + Twin + ";" +
+                     Close + "\n";
+  Edits.insert(*At, Text, InsertOrder::Open);
+}
+
+} // namespace spice_rewrite

@@ -1,0 +1,90 @@
+//===- RewriteEmitter.h - Generating the rewritten program text -----------===//
+//
+// Turns the analysed parallel functions into edits of the main file, in the
+// shape docs/rewrite.md fixes: spice_parallel_NAME with a spice::Task first
+// parameter, an entry point under the original name, spice_call_X lambdas
+// forked into futures or a spawn group, joins at syncs and exits.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPICE_REWRITE_REWRITEEMITTER_H
+#define SPICE_REWRITE_REWRITEEMITTER_H
+
+#include "Diagnostics.h"
+#include "ParallelFinder.h"
+#include "SnippetFormatter.h"
+#include "SourceEdits.h"
+
+#include <optional>
+
+namespace spice_rewrite {
+
+class RewriteEmitter {
+public:
+  RewriteEmitter(clang::ASTContext &Ctx, Diagnoser &Diag,
+                 const SnippetFormatter &Format, SourceEdits &Edits);
+
+  /// Adds the edits for everything the finder found (already analysed).
+  void emit(FinderResult &Result);
+
+private:
+  struct Range {
+    unsigned Begin, End;
+  };
+  enum class HeadKind { Entry, Parallel };
+
+  // Locations.
+  std::optional<Range> fileRange(clang::SourceRange R) const;
+  std::optional<Range> stmtRange(const clang::Stmt *S) const;
+  std::optional<unsigned> offsetOf(clang::SourceLocation Loc) const;
+  std::optional<unsigned> offsetAfterToken(clang::SourceLocation Loc) const;
+  std::optional<unsigned> semicolonAfter(clang::SourceLocation Loc) const;
+  bool require(std::optional<Range> R, clang::SourceLocation At,
+               const char *What);
+
+  // Pieces of text.
+  std::string takeText(const clang::Expr *E);
+  std::string rawText(clang::SourceRange R) const;
+  std::optional<Range> attributeRemoval(const clang::Attr *A,
+                                        llvm::StringRef Buffer,
+                                        unsigned AttrBegin,
+                                        unsigned AttrEnd) const;
+  std::string headText(const clang::FunctionDecl *FD, HeadKind Kind,
+                       bool StripDefaults, bool NameParams);
+  std::string replaceToken(const clang::Expr *E, clang::SourceLocation Name,
+                           llvm::StringRef NewName) const;
+
+  // Generated code.
+  void emitFunction(ParallelFunction &PF);
+  void emitCalls(ParallelFunction &PF);
+  void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
+  void emitPoint(ParallelFunction &PF, const SyncPoint &P);
+  void emitBlockEnd(ParallelFunction &PF, const clang::CompoundStmt *Block,
+                    const clang::CompoundStmt *Body);
+  void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body);
+  void emitDeclaration(const clang::FunctionDecl *FD);
+  void emitHeaderDeclaration(const clang::FunctionDecl *FD,
+                             clang::SourceLocation FirstUse);
+  void removeAttributes(const clang::Decl *D);
+
+  std::vector<const SpawnSite *> outstanding(const ParallelFunction &PF,
+                                             const FrameStack &Frames,
+                                             unsigned FirstFrame) const;
+  bool joinedBySync(const ParallelFunction &PF, const FrameStack &Frames,
+                    unsigned FrameIndex, unsigned SpawnIndex) const;
+  std::string joinCode(const std::vector<const SpawnSite *> &Futures,
+                       bool Group) const;
+  std::string destText(const SpawnSite &Site) const;
+
+  clang::ASTContext &Ctx;
+  const clang::SourceManager &SM;
+  const clang::LangOptions &LangOpts;
+  Diagnoser &Diag;
+  const SnippetFormatter &Format;
+  SourceEdits &Edits;
+  /// spice_dst_X names of assignment spawns with a non-variable destination.
+  llvm::DenseMap<const SpawnSite *, std::string> DestNames;
+};
+
+} // namespace spice_rewrite
+
+#endif
