@@ -1,40 +1,34 @@
-// The main demo: a parallel sum over a large balanced binary tree, next to
-// the plain serial sum.
+// The main demo, Spice's own example: the sum of a large balanced binary
+// tree, one spawn per node, next to the plain serial sum.
 //
 //   tree_sum_demo [nodes]       (default 2^24 - 1; workers: SPICE_NUM_THREADS)
+//
+// Built through spice_rewrite() (see CMakeLists.txt). Compiled without the
+// rewrite, the same file is a serial program: spawn calls, sync does nothing.
+#include "report.h"
 #include "tree.h"
 
 #include <spice/spice.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 
 using tree::Node;
 
-static std::int64_t sum(spice::Task t, const Node *node) {
+[[spice::parallel]] std::int64_t sum(const Node *node) {
   std::int64_t res = node->val;
   if (node->left && node->right) {
-    auto right = [node](spice::Task t) { return sum(t, node->right); };
-    spice::Future<std::int64_t> fut;
-    fut.fork(t, right);
-    res += t.call(sum, node->left);
-    std::optional<std::int64_t> r = fut.join(t);
-    return res + (r ? *r : right(t));
+    std::int64_t right = spice::spawn(sum, node->right);
+    res += sum(node->left);
+    spice::sync();
+    return res + right;
   }
   if (node->left)
-    res += t.call(sum, node->left);
+    res += sum(node->left);
   if (node->right)
-    res += t.call(sum, node->right);
+    res += sum(node->right);
   return res;
-}
-
-template <class F> static double seconds(F &&f) {
-  auto start = std::chrono::steady_clock::now();
-  f();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
 }
 
 int main(int argc, char **argv) {
@@ -44,24 +38,14 @@ int main(int argc, char **argv) {
     return 2;
   }
   tree::Tree t(nodes);
-  spice::ThreadPool &pool = spice::ThreadPool::default_pool();
-
   std::int64_t serial = 0, parallel = 0;
-  double serial_s = 1e30, parallel_s = 1e30;
-  for (int round = 0; round < 5; ++round) { // best of five, alternating
-    serial_s = std::min(serial_s,
-                        seconds([&] { serial = tree::sum_serial(t.root()); }));
-    parallel_s = std::min(parallel_s, seconds([&] {
-                            parallel = pool.call([&](spice::Task task) {
-                              return sum(task, t.root());
-                            });
-                          }));
-  }
+  // Best of five, alternating. The serial baseline is tree::sum_serial, the
+  // same recursion as a plain function (no spawns, no heartbeat polls).
+  example::Times times = example::best_of(
+      5, [&] { parallel = sum(t.root()); },
+      [&] { serial = tree::sum_serial(t.root()); });
   std::printf("tree sum of %lld nodes = %lld\n", static_cast<long long>(nodes),
               static_cast<long long>(parallel));
-  std::printf("spice (%zu workers): %8.2f ms\n", pool.num_workers(),
-              parallel_s * 1e3);
-  std::printf("serial:             %8.2f ms  (speedup %.2fx)\n", serial_s * 1e3,
-              serial_s / parallel_s);
+  example::print_times(times, "plain serial function");
   return parallel == serial && serial == t.expected_sum() ? 0 : 1;
 }

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   clang-19 llvm-19-dev libclang-19-dev llvm-19-tools  # spice-rewrite, lit, FileCheck
-  cmake ninja-build g++ python3                        # the build
+  cmake ninja-build make g++ python3                   # the build (make: consumer test)
   libgtest-dev libbenchmark-dev                        # tests and micro-benchmarks
   libtbb-dev                                           # oneTBB baseline in bench/
   gnuplot-nox                                          # bench/ plots

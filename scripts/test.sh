@@ -16,6 +16,9 @@ cmake --build "$build" -j "$jobs"
 echo "== tests (Release)"
 ctest --test-dir "$build" --output-on-failure -j "$jobs"
 
+echo "== consumer projects (install + find_package, add_subdirectory; Ninja, Makefiles)"
+"$root/scripts/test-consumer.sh" "$build"
+
 for san in thread address; do
   echo "== runtime tests under sanitizer: $san"
   sbuild="$root/build-$san"
