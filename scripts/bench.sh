@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite (docs/benchmarks.md): builds the bench executables
+# in Release in their own build directory, runs every benchmark on every
+# system at every worker count, and writes bench/results/<name>.csv,
+# <name>-paired.csv, <name>.md, <name>.log and <name>-*.svg. Prints a
+# markdown summary (ratios to serial, targets) ready to paste into
+# docs/benchmarks.md.
+#
+#   scripts/bench.sh            quick version (small sizes, 3 samples)
+#   scripts/bench.sh --full     the full suite (the issue's sizes, 7 samples)
+#   scripts/bench.sh --huge     adds the 10^8-node tree (combine with --full)
+#
+# Options:
+#   --name NAME          results name (default: quick, full or full-huge)
+#   --threads "1 2 4"    worker counts (default: 1 2 4 8 16 32)
+#   --samples N          measured samples per configuration
+#   --sizes "fib:30 ..." replace the benchmark list (benchmark:n ...)
+#   --systems "spice tbb" only these systems (spice, spice-handwritten, tbb, omp)
+#   --build-dir DIR      build directory (default: build-bench)
+#   --no-build           use the executables already in the build directory
+#   --rewrite PATH       use this prebuilt spice-rewrite instead of building
+#                        tool/ (SPICE_REWRITE_EXECUTABLE)
+#   --no-tool            build without spice-rewrite (no `spice` system)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+mode=quick
+huge=0
+name=""
+threads="1 2 4 8 16 32"
+samples=""
+sizes=""
+systems="spice spice-handwritten tbb omp"
+build="$root/build-bench"
+do_build=1
+tool=ON
+rewrite=""
+while (($#)); do
+  case "$1" in
+    --full) mode=full ;;
+    --quick) mode=quick ;;
+    --huge) huge=1 ;;
+    --name) name=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --samples) samples=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --systems) systems=$2; shift ;;
+    --build-dir) build=$(realpath -m "$2"); shift ;;
+    --no-build) do_build=0 ;;
+    --rewrite) rewrite=$(realpath "$2"); shift ;;
+    --no-tool) tool=OFF ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [[ $mode == full ]]; then
+  : "${sizes:=tree_sum:1023 tree_sum:16777215 fib:35 quicksort:10000000 nqueens:14}"
+  : "${samples:=7}"
+  target_ms=100
+  settle_ms=20
+else
+  : "${sizes:=tree_sum:1023 tree_sum:262143 fib:25 quicksort:1000000 nqueens:10}"
+  : "${samples:=3}"
+  target_ms=10
+  settle_ms=5
+fi
+((huge)) && sizes="$sizes tree_sum:100000000"
+if [[ -z $name ]]; then
+  name=$mode
+  ((huge)) && name="$name-huge"
+fi
+results="$root/bench/results"
+mkdir -p "$results"
+
+if ((do_build)); then
+  mkdir -p "$build"
+  configure() {
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CXX_COMPILER="${CXX:-g++}" -DSPICE_BUILD_TESTS=OFF \
+      -DSPICE_BUILD_EXAMPLES=OFF -DSPICE_BUILD_TOOL="$1" \
+      -DSPICE_REWRITE_EXECUTABLE="$2" >"$build/configure.log" 2>&1
+  }
+  [[ $tool == OFF ]] && rewrite=""
+  echo "== build ($build, Release, spice-rewrite: ${rewrite:-$tool})" >&2
+  if ! { configure "$tool" "$rewrite" && cmake --build "$build" --target bench_all; }; then
+    if [[ $tool == ON ]]; then
+      echo "bench.sh: WARNING: building with spice-rewrite failed" \
+        "(see $build/configure.log and the output above);" \
+        "building without it: the rewritten 'spice' system will be missing" >&2
+      configure OFF "" && cmake --build "$build" --target bench_all
+    else
+      cat "$build/configure.log" >&2
+      exit 1
+    fi
+  fi
+fi
+bin="$build/bench"
+
+exe_of() { echo "$bin/bench_${1//-/_}"; }
+present=()
+for s in $systems; do
+  if [[ -x $(exe_of "$s") ]]; then
+    present+=("$s")
+  else
+    echo "bench.sh: WARNING: no $(exe_of "$s"); system '$s' skipped" >&2
+  fi
+done
+((${#present[@]})) || { echo "bench.sh: nothing to run" >&2; exit 1; }
+
+# What the numbers were measured on; goes at the top of <name>.md.
+machine="$build/machine-$name.md"
+{
+  echo "## Run \`$name\` ($(date -u '+%Y-%m-%d %H:%M UTC'))"
+  echo
+  cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+  echo "- Machine: ${cpu:-unknown CPU}, $(nproc) CPUs available" \
+    "($(lscpu 2>/dev/null | sed -n 's/^Thread(s) per core: *//p' | head -1) thread(s) per core)," \
+    "$(free -g | awk '/^Mem:/ {print $2}') GiB, Linux $(uname -r)"
+  echo "- Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- Compiler: $("${CXX:-g++}" --version | head -1);" \
+    "flags: $(sed -n 's/^CMAKE_CXX_FLAGS_RELEASE:STRING=//p' "$build/CMakeCache.txt") -std=c++17" \
+    "(bench_omp adds -fopenmp: libgomp of the same GCC)"
+  tbbv=$(dpkg-query -W -f='${Version}' libtbb-dev 2>/dev/null || true)
+  echo "- oneTBB: ${tbbv:-unknown} (Debian libtbb-dev)"
+  echo "- Commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$(git -C "$root" status --porcelain 2>/dev/null | grep -q . && echo '(with uncommitted changes)')"
+  echo "- Mode: $name; sizes: $sizes; workers: $threads;" \
+    "$samples samples after a warm-up, ~${target_ms} ms per sample, ${settle_ms} ms settle"
+  envs=$(env | grep -E '^(OMP_|GOMP_|KMP_|TBB_|SPICE_)' | sort | tr '\n' ' ' || true)
+  echo "- Runtime environment variables: ${envs:-none (all defaults)}"
+} >"$machine"
+if env | grep -qE '^(OMP_|GOMP_|TBB_)'; then
+  echo "bench.sh: NOTE: OpenMP/TBB environment variables are set;" \
+    "the suite means to measure the defaults" >&2
+fi
+
+raw="$build/raw-$name.csv"
+log="$results/$name.log"
+echo "benchmark,system,threads,n,items,serial_wall_s,serial_cpu_s,wall_s,cpu_s" >"$raw"
+: >"$log"
+thread_list=$(echo $threads | tr ' ' ',')
+start=$SECONDS
+for size in $sizes; do
+  bench=${size%%:*}
+  n=${size#*:}
+  for s in "${present[@]}"; do
+    "$(exe_of "$s")" "$bench" "$n" --threads="$thread_list" \
+      --samples="$samples" --target-ms="$target_ms" --settle-ms="$settle_ms" \
+      >>"$raw" 2> >(tee -a "$log" >&2)
+  done
+done
+echo "== ran in $((SECONDS - start)) s; load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "- Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$machine"
+
+python3 "$root/bench/report.py" "$raw" --name "$name" --out "$results" \
+  --machine "$machine"
