@@ -85,8 +85,8 @@ private:
   // the stack bounded (8 x the deepest job) while a waiting worker still
   // takes work in the common case. Deeper, it just blocks.
   static constexpr unsigned kMaxHelpDepth = 8;
-  // Beats with no worker running user code before the heartbeat thread goes
-  // to sleep. Back-to-back calls into the pool then do not pay a wake-up.
+  // Beats with no worker running user code before the heartbeat thread
+  // parks. Back-to-back calls into the pool then do not pay a wake-up.
   static constexpr unsigned kIdleBeatsBeforeSleep = 16;
 
   void background_main();
@@ -96,6 +96,7 @@ private:
   void remove_worker(Worker *worker);
   void enter_user_code();
   void leave_user_code();
+  void wake_heartbeat_if_useful();
 
   ExecState *take_shared();
   void run_shared(Worker *worker, ExecState *state,
@@ -121,9 +122,11 @@ private:
   /// Free ExecStates and the storage that owns them all.
   ExecState *free_states_ = nullptr;
   std::vector<std::unique_ptr<ExecState>> all_states_;
-  /// Workers running user code; the heartbeat thread sleeps while it is 0.
+  /// Workers running user code; the heartbeat thread parks while it is 0.
   std::size_t active_ = 0;
-  bool heartbeat_sleeping_ = false;
+  /// The heartbeat thread waits on heartbeat_wake_ (no one to beat or no
+  /// one to take a shared job).
+  bool heartbeat_parked_ = false;
   std::condition_variable heartbeat_wake_;
   bool stopping_ = false;
   std::size_t background_ready_ = 0;
