@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds and runs one program of the run tests in every configuration.
 
-For the given sources: rewrites each with spice-rewrite, builds the rewritten
+For the given sources: rewrites each with spice-rewrite (headers that carry
+[[spice::parallel]] go to <tmp>/headers, searched first), builds the rewritten
 program with g++ and clang++ (-O2 -Wall -Wextra -Werror, linked with the
 runtime), builds the unrewritten serial elision with both compilers, then
 runs the serial builds and the rewritten builds with SPICE_NUM_THREADS=1, 2
@@ -10,6 +11,7 @@ output, which is printed once for FileCheck.
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 
@@ -37,23 +39,28 @@ def main():
     args = ap.parse_args()
 
     os.makedirs(args.tmp, exist_ok=True)
+    headers = os.path.join(args.tmp, "headers")
+    shutil.rmtree(headers, ignore_errors=True)  # no copies of an earlier run
     rewritten = []
     for src in args.sources:
         out = os.path.join(args.tmp, os.path.basename(src))
-        run([args.rewrite, src, "-o", out])
+        run([args.rewrite, src, "-o", out, "--header-dir", headers])
         rewritten.append(out)
     flags = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror",
              "-I" + args.include]
     # Quoted includes of the sources keep working from the output directory.
     for src in args.sources:
         flags.append("-I" + os.path.dirname(os.path.abspath(src)))
+    # The rewritten headers come first, for quoted and angled includes.
+    par_flags = ["-iquote", headers, "-I" + headers] + flags
     binaries = []
     for name, cxx in (("gcc", args.gcc), ("clang", args.clang)):
         serial = os.path.join(args.tmp, "serial-" + name)
         run([cxx] + flags + args.sources + ["-o", serial])
         binaries.append((serial, None))
         par = os.path.join(args.tmp, "parallel-" + name)
-        run([cxx] + flags + rewritten + [args.runtime, "-pthread", "-o", par])
+        run([cxx] + par_flags + rewritten +
+            [args.runtime, "-pthread", "-o", par])
         for threads in args.threads.split(","):
             binaries.append((par, threads))
     expected = None

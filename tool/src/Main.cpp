@@ -48,6 +48,12 @@ cl::opt<std::string>
     DepFile("depfile",
             cl::desc("Write a Makefile rule listing every file read"),
             cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> HeaderDir(
+    "header-dir",
+    cl::desc("Also rewrite the user headers that carry [[spice::parallel]], "
+             "into <dir> under the path they were included by; compile with "
+             "<dir> first on the include path (-iquote <dir> -I <dir>)"),
+    cl::value_desc("dir"), cl::cat(Category));
 cl::opt<bool> NoLineDirectives(
     "no-line-directives",
     cl::desc("Do not emit #line directives pointing at the source"),
@@ -118,6 +124,53 @@ bool checkInput(StringRef Path) {
     return false;
   }
   return true;
+}
+
+/// Whether two paths name the same existing directory.
+bool sameDirectory(StringRef A, StringRef B) {
+  sys::fs::UniqueID IA, IB;
+  return !sys::fs::getUniqueID(A, IA) && !sys::fs::getUniqueID(B, IB) &&
+         IA == IB;
+}
+
+/// Drops -I/-iquote/-isystem/-idirafter entries naming \p Dir: the tool
+/// must parse the original headers, never its own copies of them.
+CommandLineArguments dropIncludeDir(const CommandLineArguments &Args,
+                                    StringRef Dir) {
+  static const char *const Flags[] = {"-I", "-iquote", "-isystem",
+                                      "-idirafter"};
+  CommandLineArguments Out;
+  for (size_t I = 0; I < Args.size(); ++I) {
+    StringRef A = Args[I];
+    bool Drop = false;
+    for (StringRef F : Flags) {
+      if (A == F && I + 1 < Args.size() && sameDirectory(Args[I + 1], Dir)) {
+        ++I;
+        Drop = true;
+      } else if (A.size() > F.size() && A.starts_with(F) &&
+                 sameDirectory(A.drop_front(F.size()), Dir)) {
+        Drop = true;
+      }
+      if (Drop)
+        break;
+    }
+    if (!Drop)
+      Out.push_back(Args[I]);
+  }
+  return Out;
+}
+
+/// Writes \p Content to \p Path unless the file already holds exactly it
+/// (an unchanged copy keeps its time stamp: nothing rebuilds).
+std::string writeIfChanged(StringRef Path, StringRef Content) {
+  if (ErrorOr<std::unique_ptr<MemoryBuffer>> Old = MemoryBuffer::getFile(Path))
+    if ((*Old)->getBuffer() == Content)
+      return "";
+  if (std::error_code EC =
+          sys::fs::create_directories(sys::path::parent_path(Path)))
+    return "cannot create the directory of '" + Path.str() +
+           "': " + EC.message();
+  return spice_rewrite::writeFileAtomically(Path, Content);
 }
 
 bool hasArg(const CommandLineArguments &Args, StringRef Prefix) {
@@ -213,8 +266,10 @@ int main(int argc, const char **argv) {
   std::string Resource = ResourceDir;
   std::string Include = spiceIncludeDir(argv[0]);
   std::vector<std::string> Extra(ExtraArgs.begin(), ExtraArgs.end());
+  std::string Headers = HeaderDir;
   ArgumentsAdjuster Adjust = [=](const CommandLineArguments &Args, StringRef) {
-    CommandLineArguments Out(Args);
+    CommandLineArguments Out =
+        Headers.empty() ? Args : dropIncludeDir(Args, Headers);
     if (!hasArg(Args, "-resource-dir") && !Resource.empty())
       Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
                  "-resource-dir=" + Resource);
@@ -227,7 +282,8 @@ int main(int argc, const char **argv) {
   for (const std::string &Source : Sources) {
     ClangTool Tool(*DB, {Source});
     Tool.appendArgumentsAdjuster(Adjust);
-    spice_rewrite::RewriteActionFactory Factory(!NoLineDirectives);
+    spice_rewrite::RewriteActionFactory Factory(!NoLineDirectives,
+                                                !HeaderDir.empty());
     int RC = Tool.run(&Factory);
     if (RC != 0 || !Factory.Result.Done) {
       Ok = false;
@@ -237,6 +293,40 @@ int main(int argc, const char **argv) {
   }
   if (!Ok)
     return 1;
+
+  // Headers: one copy per path, whichever sources include it; copies of
+  // headers that no longer carry [[spice::parallel]] are removed.
+  if (!HeaderDir.empty()) {
+    StringMap<std::string> Copies;
+    for (const spice_rewrite::FileResult &R : Results)
+      for (const spice_rewrite::FileResult::Header &H : R.Headers) {
+        SmallString<256> P(HeaderDir);
+        sys::path::append(P, H.Mirror);
+        if (sys::fs::equivalent(P, H.Original)) {
+          error("--header-dir would overwrite the header '" + H.Original +
+                "' with its rewrite; use a directory of its own");
+          return 1;
+        }
+        auto [It, New] = Copies.try_emplace(P, H.Text);
+        if (!New && It->second != H.Text)
+          errs() << "spice-rewrite: warning: the sources rewrite '" << P
+                 << "' differently (macros or declarations before its "
+                    "#include); keeping the first\n";
+      }
+    for (const auto &Copy : Copies)
+      if (std::string Err = writeIfChanged(Copy.getKey(), Copy.getValue());
+          !Err.empty()) {
+        error(Err);
+        return 1;
+      }
+    for (const spice_rewrite::FileResult &R : Results)
+      for (const std::string &Rel : R.PlainHeaders) {
+        SmallString<256> P(HeaderDir);
+        sys::path::append(P, Rel);
+        if (!Copies.count(P))
+          sys::fs::remove(P);
+      }
+  }
 
   std::string Depfile;
   for (size_t I = 0; I < Results.size(); ++I) {

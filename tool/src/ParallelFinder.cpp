@@ -16,8 +16,8 @@ using namespace clang;
 namespace spice_rewrite {
 namespace {
 
-bool isInMainFile(SourceLocation Loc, const SourceManager &SM) {
-  return Loc.isValid() && SM.isInMainFile(SM.getExpansionLoc(Loc));
+bool isRewritten(SourceLocation Loc, const RewriteScope &Scope) {
+  return Scope.contains(Loc);
 }
 
 /// The declaration whose redeclarations decide where the parallel twin
@@ -82,6 +82,7 @@ bool isCallableType(QualType T) {
 struct FinderState {
   ASTContext &Ctx;
   const SourceManager &SM;
+  const RewriteScope &Scope;
   FinderResult &Result;
   llvm::DenseSet<const CallExpr *> Claimed;
   std::vector<SourceRange> LambdaBodies;
@@ -90,11 +91,11 @@ struct FinderState {
   void noteUse(const FunctionDecl *FD, SourceLocation Loc) {
     const FunctionDecl *P = patternOf(FD)->getCanonicalDecl();
     for (const FunctionDecl *R : P->redecls())
-      if (isInMainFile(R->getLocation(), SM))
+      if (isRewritten(R->getLocation(), Scope))
         return;
     if (isa<CXXMethodDecl>(P))
       return;
-    Result.HeaderDeclared.insert({P, Loc});
+    Result.HeaderDeclared.insert({{Scope.fileOf(Loc), P}, Loc});
   }
 };
 
@@ -169,7 +170,7 @@ public:
       PC.Callee = singleParallelCandidate(UME->decls());
       PC.NameLoc = UME->getMemberLoc();
     }
-    if (!PC.Callee || !hasParallelVersion(PC.Callee, State.SM))
+    if (!PC.Callee || !hasParallelVersion(PC.Callee, State.Scope))
       return;
     PC.CalleeEnd = Callee->getEndLoc();
     for (const Expr *Arg : CE->arguments())
@@ -190,7 +191,7 @@ private:
       if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
         D = FTD->getTemplatedDecl();
       const auto *FD = dyn_cast<FunctionDecl>(D);
-      if (!FD || !hasParallelVersion(FD, State.SM))
+      if (!FD || !hasParallelVersion(FD, State.Scope))
         return nullptr;
       if (!Found)
         Found = FD;
@@ -432,7 +433,7 @@ private:
     Site.InBlock = InBlock;
     recognizeCallee(Site);
     if (Site.CalleeDecl && Site.Callee != CalleeKind::Callable &&
-        hasParallelVersion(Site.CalleeDecl, State.SM)) {
+        hasParallelVersion(Site.CalleeDecl, State.Scope)) {
       Site.CallsParallel = true;
       State.noteUse(Site.CalleeDecl, S->getBeginLoc());
     }
@@ -673,7 +674,7 @@ bool ExprScanner::VisitAddrLabelExpr(AddrLabelExpr *E) {
   return true;
 }
 
-/// Visits the main file's declarations (not template instantiations).
+/// Visits the rewritten files' declarations (not template instantiations).
 class MainFileVisitor : public RecursiveASTVisitor<MainFileVisitor> {
 public:
   explicit MainFileVisitor(FinderState &State) : State(State) {}
@@ -681,9 +682,9 @@ public:
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    // Headers are not rewritten: skip their declarations quickly.
+    // Skip the declarations of files that are not rewritten quickly.
     if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
-        !isInMainFile(D->getLocation(), State.SM))
+        !isRewritten(D->getLocation(), State.Scope))
       return true;
     return RecursiveASTVisitor::TraverseDecl(D);
   }
@@ -700,8 +701,14 @@ public:
       return true;
     }
     if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
-      if (!isInMainFile(MD->getParent()->getLocation(), State.SM)) {
-        State.Result.ForeignMembers.push_back(FD);
+      if (!isRewritten(MD->getParent()->getLocation(), State.Scope)) {
+        State.Result.ForeignMembers.push_back(
+            {FD, State.Scope.whyNot(MD->getParent()->getLocation())});
+        // Claim its spawns and syncs: they are not outside a parallel
+        // function, the function is what cannot be rewritten.
+        ParallelFunction Unused;
+        Unused.FD = FD;
+        BodyWalker(State, Unused).walkBody(FD->getBody());
         return true;
       }
     auto PF = std::make_unique<ParallelFunction>();
@@ -725,28 +732,28 @@ private:
 
 } // namespace
 
-bool hasParallelVersion(const FunctionDecl *FD, const SourceManager &SM) {
+bool hasParallelVersion(const FunctionDecl *FD, const RewriteScope &Scope) {
   if (!isParallelFunction(FD))
     return false;
   const FunctionDecl *P = patternOf(FD);
   if (const FunctionDecl *Def = P->getDefinition())
-    return isInMainFile(Def->getLocation(), SM);
+    return isRewritten(Def->getLocation(), Scope);
   if (const FunctionTemplateDecl *FTD = P->getDescribedFunctionTemplate())
     for (const RedeclarableTemplateDecl *R : FTD->redecls())
       if (cast<FunctionTemplateDecl>(R)
               ->getTemplatedDecl()
               ->doesThisDeclarationHaveABody())
-        return isInMainFile(R->getLocation(), SM);
+        return isRewritten(R->getLocation(), Scope);
   if (const auto *MD = dyn_cast<CXXMethodDecl>(P))
-    return isInMainFile(MD->getParent()->getLocation(), SM);
+    return isRewritten(MD->getParent()->getLocation(), Scope);
   if (P->isExternC() || P->isInAnonymousNamespace())
     return false;
   return true;
 }
 
-FinderResult findParallelCode(ASTContext &Ctx) {
+FinderResult findParallelCode(ASTContext &Ctx, const RewriteScope &Scope) {
   FinderResult Result;
-  FinderState State{Ctx, Ctx.getSourceManager(), Result, {}, {}};
+  FinderState State{Ctx, Ctx.getSourceManager(), Scope, Result, {}, {}};
   MainFileVisitor Visitor(State);
   Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
   const SourceManager &SM = Ctx.getSourceManager();

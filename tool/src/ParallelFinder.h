@@ -10,6 +10,7 @@
 #define SPICE_REWRITE_PARALLELFINDER_H
 
 #include "ParallelModel.h"
+#include "RewriteScope.h"
 
 #include "clang/AST/ASTContext.h"
 #include "llvm/ADT/MapVector.h"
@@ -19,29 +20,34 @@
 namespace spice_rewrite {
 
 struct FinderResult {
-  /// Parallel definitions in the main file, in source order.
+  /// Parallel definitions in rewritten files, in source order.
   std::vector<std::unique_ptr<ParallelFunction>> Functions;
-  /// Declarations (not definitions) of parallel functions in the main file.
+  /// Declarations (not definitions) of parallel functions in rewritten files.
   std::vector<const clang::FunctionDecl *> Declarations;
-  /// Parallel functions declared only outside the main file whose parallel
-  /// version the main file calls, with the location of the first use.
-  llvm::MapVector<const clang::FunctionDecl *, clang::SourceLocation>
+  /// Parallel functions declared only outside the rewritten files whose
+  /// parallel version a rewritten file calls, with the location of the first
+  /// use in each file.
+  llvm::MapVector<std::pair<clang::FileID, const clang::FunctionDecl *>,
+                  clang::SourceLocation>
       HeaderDeclared;
   /// spawn/sync calls outside any parallel function, and whether each one
   /// stands in a lambda inside a parallel function.
   std::vector<std::pair<const clang::CallExpr *, bool>> Outside;
-  /// Parallel member functions defined in the main file whose class is
-  /// defined elsewhere (their parallel twin cannot be declared).
-  std::vector<const clang::FunctionDecl *> ForeignMembers;
+  /// Parallel member functions defined in a rewritten file whose class is
+  /// defined in a file that is not rewritten (their parallel twin cannot be
+  /// declared), with the reason that file is not rewritten.
+  std::vector<std::pair<const clang::FunctionDecl *, std::string>>
+      ForeignMembers;
 };
 
 /// True if calls of \p FD may go to a parallel version spice_parallel_NAME:
-/// it is parallel and defined in the main file, or declared in a place where
-/// the rewritten program declares its twin.
+/// it is parallel and defined in a rewritten file, or declared in a place
+/// where the rewritten program declares its twin.
 bool hasParallelVersion(const clang::FunctionDecl *FD,
-                        const clang::SourceManager &SM);
+                        const RewriteScope &Scope);
 
-FinderResult findParallelCode(clang::ASTContext &Ctx);
+FinderResult findParallelCode(clang::ASTContext &Ctx,
+                              const RewriteScope &Scope);
 
 } // namespace spice_rewrite
 

@@ -8,6 +8,7 @@
 #include "Diagnostics.h"
 #include "ParallelFinder.h"
 #include "RewriteEmitter.h"
+#include "RewriteScope.h"
 #include "SnippetFormatter.h"
 #include "SourceEdits.h"
 #include "SpawnAnalysis.h"
@@ -17,6 +18,8 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/Utils.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
 
 using namespace clang;
 
@@ -41,8 +44,10 @@ bool declaresSpiceTask(ASTContext &Ctx) {
 class RewriteConsumer : public ASTConsumer {
 public:
   RewriteConsumer(CompilerInstance &CI, RewriteActionFactory &Factory,
-                  std::shared_ptr<AllFilesCollector> Files)
-      : CI(CI), Factory(Factory), Files(std::move(Files)) {}
+                  std::shared_ptr<AllFilesCollector> Files,
+                  std::shared_ptr<IncludeTracker> Includes)
+      : CI(CI), Factory(Factory), Files(std::move(Files)),
+        Includes(std::move(Includes)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     DiagnosticsEngine &Diags = CI.getDiagnostics();
@@ -50,12 +55,11 @@ public:
       return;
     const SourceManager &SM = Ctx.getSourceManager();
     FileID Main = SM.getMainFileID();
-    llvm::StringRef Buffer = SM.getBufferData(Main);
-    OptionalFileEntryRef MainEntry = SM.getFileEntryRefForID(Main);
-    std::string MainName = MainEntry ? MainEntry->getName().str() : "";
 
-    FinderResult Found = findParallelCode(Ctx);
     Diagnoser Diag(Diags);
+    RewriteScope Scope =
+        computeRewriteScope(Ctx, *Includes, Factory.RewriteHeaders, Diag);
+    FinderResult Found = findParallelCode(Ctx, Scope);
     SpawnAnalysis Analysis(Ctx, Diag);
     Analysis.checkFile(Found);
     for (auto &PF : Found.Functions)
@@ -71,18 +75,21 @@ public:
     if (Diag.hasErrors())
       return;
 
-    SourceEdits Edits(Buffer);
-    SnippetFormatter Format(MainName);
-    RewriteEmitter Emitter(Ctx, Diag, Format, Edits);
-    Emitter.emit(Found);
-    if (Diag.hasErrors())
-      return;
-
     FileResult &Result = Factory.Result;
     Result.Output =
-        Edits.empty() ? Buffer.str()
-                      : Edits.apply(Factory.LineDirectives ? MainName
-                                                           : llvm::StringRef());
+        rewriteFile(Ctx, Diag, Found, Scope, Main, nameOf(SM, Main));
+    for (const RewriteScope::Header &H : Scope.headers()) {
+      // The real path: the same #line name whichever way a unit found it.
+      std::string Name = nameOf(SM, H.File);
+      llvm::SmallString<256> Real;
+      if (!llvm::sys::fs::real_path(Name, Real))
+        Name = std::string(Real);
+      Result.Headers.push_back(
+          {H.Mirror, Name, rewriteFile(Ctx, Diag, Found, Scope, H.File, Name)});
+    }
+    if (Diag.hasErrors())
+      return;
+    Result.PlainHeaders = Scope.plainHeaders();
     Result.Dependencies.clear();
     for (llvm::StringRef File : Files->getDependencies())
       Result.Dependencies.push_back(File.str());
@@ -90,9 +97,30 @@ public:
   }
 
 private:
+  static std::string nameOf(const SourceManager &SM, FileID F) {
+    OptionalFileEntryRef Entry = SM.getFileEntryRefForID(F);
+    return Entry ? Entry->getName().str() : "";
+  }
+
+  /// The text of one rewritten file (unchanged if nothing in it changes).
+  std::string rewriteFile(ASTContext &Ctx, Diagnoser &Diag, FinderResult &Found,
+                          const RewriteScope &Scope, FileID File,
+                          const std::string &Name) {
+    llvm::StringRef Buffer = Ctx.getSourceManager().getBufferData(File);
+    SourceEdits Edits(Buffer);
+    SnippetFormatter Format(Name);
+    RewriteEmitter Emitter(Ctx, Diag, Format, Edits, Scope, File);
+    Emitter.emit(Found);
+    if (Edits.empty())
+      return Buffer.str();
+    return Edits.apply(Factory.LineDirectives ? llvm::StringRef(Name)
+                                              : llvm::StringRef());
+  }
+
   CompilerInstance &CI;
   RewriteActionFactory &Factory;
   std::shared_ptr<AllFilesCollector> Files;
+  std::shared_ptr<IncludeTracker> Includes;
 };
 
 class RewriteAction : public ASTFrontendAction {
@@ -103,7 +131,9 @@ public:
                                                  llvm::StringRef) override {
     auto Files = std::make_shared<AllFilesCollector>();
     Files->attachToPreprocessor(CI.getPreprocessor());
-    return std::make_unique<RewriteConsumer>(CI, Factory, Files);
+    auto Includes = std::make_shared<IncludeTracker>();
+    Includes->attach(CI.getPreprocessor());
+    return std::make_unique<RewriteConsumer>(CI, Factory, Files, Includes);
   }
 
 private:

@@ -80,9 +80,10 @@ void addDefaultRemoval(std::vector<TextEdit> &Local, llvm::StringRef Text,
 
 RewriteEmitter::RewriteEmitter(ASTContext &Ctx, Diagnoser &Diag,
                                const SnippetFormatter &Format,
-                               SourceEdits &Edits)
+                               SourceEdits &Edits, const RewriteScope &Scope,
+                               FileID File)
     : Ctx(Ctx), SM(Ctx.getSourceManager()), LangOpts(Ctx.getLangOpts()),
-      Diag(Diag), Format(Format), Edits(Edits) {}
+      Diag(Diag), Format(Format), Edits(Edits), Scope(Scope), File(File) {}
 
 //===----------------------------------------------------------------------===//
 // Locations
@@ -96,7 +97,7 @@ RewriteEmitter::fileRange(SourceRange R) const {
     return std::nullopt;
   auto [BeginFID, Begin] = SM.getDecomposedLoc(CR.getBegin());
   auto [EndFID, End] = SM.getDecomposedLoc(CR.getEnd());
-  if (BeginFID != SM.getMainFileID() || EndFID != BeginFID || End < Begin)
+  if (BeginFID != File || EndFID != BeginFID || End < Begin)
     return std::nullopt;
   return Range{Begin, End};
 }
@@ -105,7 +106,7 @@ std::optional<unsigned> RewriteEmitter::offsetOf(SourceLocation Loc) const {
   if (Loc.isInvalid() || Loc.isMacroID())
     return std::nullopt;
   auto [FID, Offset] = SM.getDecomposedLoc(Loc);
-  if (FID != SM.getMainFileID())
+  if (FID != File)
     return std::nullopt;
   return Offset;
 }
@@ -148,7 +149,7 @@ RewriteEmitter::stmtRange(const Stmt *S) const {
     return R;
   bool NeedsSemi = isa<Expr>(S) || isa<ReturnStmt>(S) || isa<BreakStmt>(S) ||
                    isa<ContinueStmt>(S) || isa<GotoStmt>(S) || isa<DeclStmt>(S);
-  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  llvm::StringRef Buffer = SM.getBufferData(File);
   if (NeedsSemi && (R->End == 0 || Buffer[R->End - 1] != ';')) {
     unsigned I = R->End;
     while (I < Buffer.size() && (Buffer[I] == ' ' || Buffer[I] == '\t' ||
@@ -248,7 +249,7 @@ RewriteEmitter::attributeRemoval(const Attr *A, llvm::StringRef Buffer,
 }
 
 void RewriteEmitter::removeAttributes(const Decl *D) {
-  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  llvm::StringRef Buffer = SM.getBufferData(File);
   for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
     if (A->getAnnotation() != ParallelAnnotation || A->isInherited())
       continue;
@@ -381,11 +382,14 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
 
 void RewriteEmitter::emit(FinderResult &Result) {
   for (auto &PF : Result.Functions)
-    emitFunction(*PF);
+    if (Scope.fileOf(PF->FD->getLocation()) == File)
+      emitFunction(*PF);
   for (const FunctionDecl *FD : Result.Declarations)
-    emitDeclaration(FD);
-  for (const auto &[FD, Use] : Result.HeaderDeclared)
-    emitHeaderDeclaration(FD, Use);
+    if (Scope.fileOf(FD->getLocation()) == File)
+      emitDeclaration(FD);
+  for (const auto &[Key, Use] : Result.HeaderDeclared)
+    if (Key.first == File)
+      emitHeaderDeclaration(Key.second, Use);
 }
 
 void RewriteEmitter::emitFunction(ParallelFunction &PF) {
@@ -418,7 +422,7 @@ void RewriteEmitter::emitCalls(ParallelFunction &PF) {
     std::optional<unsigned> CalleeEnd = offsetAfterToken(PC.CalleeEnd);
     if (!NameAt || !CalleeEnd)
       continue; // inside a macro: the call stays a call of the entry point
-    llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+    llvm::StringRef Buffer = SM.getBufferData(File);
     unsigned Paren = *CalleeEnd;
     while (Paren < Buffer.size() &&
            (Buffer[Paren] == ' ' || Buffer[Paren] == '\t' ||
@@ -819,7 +823,7 @@ void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
   std::string Text = "  // spice: sync at the end of the " +
                      std::string(Block == Body ? "function" : "block") + "\n" +
                      Inner + Format.format(Code, Inner) + "\n" + Indent;
-  llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+  llvm::StringRef Buffer = SM.getBufferData(File);
   // A '}' that shares its line with code gets the code on lines of its own.
   llvm::StringRef Before = Buffer.take_front(*At);
   size_t LineStart = Before.rfind('\n');
@@ -860,7 +864,7 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
       if (A->getAnnotation() == ParallelAnnotation && !A->isInherited())
         if (std::optional<Range> AR = fileRange(A->getRange()))
           if (AR->Begin < DeclStart) {
-            llvm::StringRef Buffer = SM.getBufferData(SM.getMainFileID());
+            llvm::StringRef Buffer = SM.getBufferData(File);
             if (std::optional<Range> Removal =
                     attributeRemoval(A, Buffer, AR->Begin, AR->End))
               DeclStart = std::min(DeclStart, Removal->Begin);
@@ -938,7 +942,7 @@ void RewriteEmitter::emitDeclaration(const FunctionDecl *FD) {
   removeAttributes(FD);
   if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
     removeAttributes(FTD);
-  if (!hasParallelVersion(FD, SM))
+  if (!hasParallelVersion(FD, Scope))
     return;
   std::optional<unsigned> Semi = semicolonAfter(FD->getEndLoc());
   if (!Semi)
@@ -957,7 +961,7 @@ void RewriteEmitter::emitHeaderDeclaration(const FunctionDecl *FD,
   for (const Decl *D : Ctx.getTranslationUnitDecl()->decls()) {
     SourceLocation B = SM.getExpansionLoc(D->getBeginLoc());
     SourceLocation E = SM.getExpansionLoc(D->getEndLoc());
-    if (!SM.isInMainFile(B) || SM.isBeforeInTranslationUnit(Use, B) ||
+    if (SM.getFileID(B) != File || SM.isBeforeInTranslationUnit(Use, B) ||
         SM.isBeforeInTranslationUnit(E, Use))
       continue;
     At = offsetOf(B);

@@ -20,10 +20,13 @@ namespace spice_rewrite {
 
 class RewriteEmitter {
 public:
+  /// Emits the edits of the rewritten file \p File into \p Edits.
   RewriteEmitter(clang::ASTContext &Ctx, Diagnoser &Diag,
-                 const SnippetFormatter &Format, SourceEdits &Edits);
+                 const SnippetFormatter &Format, SourceEdits &Edits,
+                 const RewriteScope &Scope, clang::FileID File);
 
-  /// Adds the edits for everything the finder found (already analysed).
+  /// Adds the edits for what the finder found in this emitter's file
+  /// (already analysed).
   void emit(FinderResult &Result);
 
 private:
@@ -81,6 +84,8 @@ private:
   Diagnoser &Diag;
   const SnippetFormatter &Format;
   SourceEdits &Edits;
+  const RewriteScope &Scope;
+  clang::FileID File;
   /// spice_dst_X names of assignment spawns with a non-variable destination.
   llvm::DenseMap<const SpawnSite *, std::string> DestNames;
 };

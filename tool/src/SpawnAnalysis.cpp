@@ -155,12 +155,18 @@ void SpawnAnalysis::checkFile(const FinderResult &Result) {
                 "a lambda body does not belong to the parallel function "
                 "around it; spawn the lambda from that function instead");
   }
-  for (const FunctionDecl *FD : Result.ForeignMembers)
+  for (const auto &[FD, Why] : Result.ForeignMembers) {
+    const auto *Class = cast<CXXMethodDecl>(FD)->getParent();
     Diag.error(FD->getLocation(),
                "cannot rewrite parallel member function %0: its class is "
-               "defined in another file, where its parallel version must be "
-               "declared; define the function in the class's file")
-        << FD;
+               "defined in a file that is not rewritten (%1), where its "
+               "parallel version must be declared")
+        << FD << Why;
+    Diag.note(Class->getLocation(),
+              "mark the member's declaration in %0 [[spice::parallel]] and "
+              "rewrite headers with --header-dir (spice_rewrite() does)")
+        << Class;
+  }
 }
 
 void SpawnAnalysis::analyze(ParallelFunction &PF) {

@@ -1,0 +1,31 @@
+// A class declared in a header with its parallel member defined in another
+// source file; this file spawns and calls the member too. The header is
+// rewritten once per file that includes it (two mirror paths), each copy
+// declaring the parallel version in the class.
+// RUN: %run-spice %t %s %S/Inputs/counter.cpp | FileCheck %s
+// RUN: FileCheck %s --check-prefix=HDR --input-file=%t/headers/Inputs/counter.h
+// RUN: diff %t/headers/Inputs/counter.h %t/headers/counter.h
+// RUN: env SPICE_NUM_THREADS=2 SPICE_HEARTBEAT_US=1 SPICE_STATS=1 %t/parallel-gcc 2>&1 | FileCheck %s --check-prefix=POOL
+#include "Inputs/counter.h"
+
+#include <cstdio>
+
+[[spice::parallel]] long both(const Counter &c, long n) {
+  long first = spice::spawn(&Counter::count, &c, 0, n);
+  long second = c.count(n, 2 * n);
+  spice::sync();
+  return first + second;
+}
+
+int main() {
+  Counter c(3);
+  long total = 0;
+  for (int round = 0; round < 20; ++round)
+    total += both(c, 1000000) / 1000;
+  std::printf("count %ld\n", c.count(0, 1000));
+  std::printf("both %ld\n", total);
+}
+// CHECK: count 1498500
+// CHECK-NEXT: both 119999940000
+// HDR: long count(long lo, long hi) const; long spice_parallel_count(spice::Task spice_task, long lo, long hi) const;
+// POOL: spice: workers 2, {{.*}} jobs shared {{[1-9][0-9]*}},

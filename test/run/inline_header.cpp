@@ -1,0 +1,21 @@
+// An inline parallel function defined in a header, called from ordinary
+// code and from a parallel function here.
+// RUN: %run-spice %t %s | FileCheck %s
+// RUN: FileCheck %s --check-prefix=HDR --input-file=%t/headers/Inputs/inline_fib.h
+// RUN: env SPICE_NUM_THREADS=2 SPICE_HEARTBEAT_US=1 SPICE_STATS=1 %t/parallel-gcc 2>&1 | FileCheck %s --check-prefix=POOL
+#include "Inputs/inline_fib.h"
+
+#include <cstdio>
+
+[[spice::parallel]] long two(int n) {
+  long a = spice::spawn(hfib, n);
+  long b = hfib(n - 1);
+  spice::sync();
+  return a + b;
+}
+
+int main() { std::printf("fib %ld two %ld\n", hfib(30), two(29)); }
+// CHECK: fib 832040 two 832040
+// HDR: inline long spice_parallel_hfib(spice::Task spice_task, int n) {
+// HDR: inline long hfib(int n) {
+// POOL: spice: workers 2, {{.*}} jobs shared {{[1-9][0-9]*}},
