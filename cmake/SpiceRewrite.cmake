@@ -9,9 +9,18 @@
 # [[spice::parallel]] comes out of the tool unchanged. With SOURCES, only the
 # listed ones (each must already be a source of the target).
 #
+# User headers that carry [[spice::parallel]] (templates, inline functions,
+# classes with parallel members) are rewritten too, into
+# <binary dir>/spice_headers/<target>/ under the path they are included by;
+# that directory comes first on the target's include path (-iquote and -I),
+# so every source of the target, rewritten or not, sees the copies.
+#
 # The rewrite reruns when its source, a file that source includes (the tool's
-# --depfile), its command line or spice-rewrite itself changes. Call spice_rewrite from the
-# directory that created <target>, after its sources are added.
+# --depfile: the original headers of the copies too), its command line or
+# spice-rewrite itself changes. A copy whose text does not change keeps its
+# time stamp, so a rewrite of another source does not rebuild anything. Call
+# spice_rewrite from the directory that created <target>, after its sources
+# are added.
 #
 # The tool gets the target's include directories and compile definitions
 # (not its compile options); entries under $<COMPILE_LANGUAGE:...> are empty
@@ -162,6 +171,16 @@ function(spice_rewrite target)
     "$<$<BOOL:${incs}>:-I$<JOIN:${incs},$<SEMICOLON>-I>>")
   set(tool "$<TARGET_FILE:Spice::spice-rewrite>")
 
+  # Rewritten headers: first on the include path of the whole target. The
+  # tool drops this directory from its own parse (it reads the originals).
+  set(header_dir "${CMAKE_CURRENT_BINARY_DIR}/spice_headers/${target}")
+  file(MAKE_DIRECTORY "${header_dir}")
+  get_target_property(has_header_dir ${target} SPICE_REWRITE_HEADER_DIR)
+  if(NOT has_header_dir)
+    target_include_directories(${target} BEFORE PRIVATE "${header_dir}")
+    set_property(TARGET ${target} PROPERTY SPICE_REWRITE_HEADER_DIR "${header_dir}")
+  endif()
+
   set(keep "${target_sources}")
   set(added "")
   foreach(abs IN LISTS todo)
@@ -200,6 +219,7 @@ function(spice_rewrite target)
     add_custom_command(
       OUTPUT "${out}"
       COMMAND "${tool}" "${abs}" -o "${out}" --depfile "${out}.d"
+              --header-dir "${header_dir}"
               -- ${parse_args} ${src_defs} ${src_incs}
       DEPENDS "${abs}" Spice::spice-rewrite "${tool}"
       DEPFILE "${out}.d"
@@ -209,9 +229,10 @@ function(spice_rewrite target)
     cmake_policy(POP)
 
     # Quoted #includes of the original resolve next to it, not next to the
-    # copy: search the original's directory for them too.
+    # copy: search the original's directory for them too, after the
+    # rewritten headers (a quoted include of one finds its copy).
     set_property(SOURCE "${out}" APPEND PROPERTY COMPILE_OPTIONS
-                 "-iquote" "${src_dir}")
+                 "-iquote" "${header_dir}" "-iquote" "${src_dir}")
     list(REMOVE_ITEM keep "${src}")
     list(APPEND added "${out}")
     set_property(TARGET ${target} APPEND PROPERTY SPICE_REWRITTEN_SOURCES "${abs}")

@@ -6,7 +6,8 @@
 # For each it checks what every rebuild does:
 #   - a second build with no change does nothing;
 #   - touching a header reruns exactly the rewrites of the sources including
-#     it, touching a source reruns its own, touching spice-rewrite or changing
+#     it (a header with a parallel template, whose rewritten copy the build
+#     uses, too), touching a source reruns its own, touching spice-rewrite or changing
 #     a compile definition reruns all, reconfiguring alone reruns none;
 #   - a compiler error in user code points at the original file and line;
 #   - an error of spice-rewrite fails the build and leaves no rewritten copy.
@@ -104,6 +105,15 @@ check_consumer() { # <mode> <generator>
   for f in main plain; do
     cmp -s "$src/src/$f.cpp" "$copies/$f.cpp" || fail "$f.cpp did not pass through unchanged"
   done
+  # The header with a parallel template was rewritten into the build tree,
+  # and the program calls the rewritten template (from main.cpp and
+  # plain.cpp, which themselves pass through unchanged).
+  local algo="$dir/spice_headers/consumer/consumer/algo.h"
+  grep -q 'spice_parallel_parallel_sum(spice::Task spice_task' "$algo" ||
+    fail "include/consumer/algo.h was not rewritten into $algo"
+  nm -C "$dir/consumer" >"$dir/consumer.nm"
+  grep -q 'spice_parallel_parallel_sum<' "$dir/consumer.nm" ||
+    fail "the consumer does not contain the rewritten template"
   # The rewritten program runs on the pool (the serial elision never starts
   # it): SPICE_STATS makes the pool report itself at exit.
   local out
@@ -116,6 +126,10 @@ check_consumer() { # <mode> <generator>
   step "$dir" "fib" "touch include/consumer/params.h" touch "$src/include/consumer/params.h"
   step "$dir" "fib" "touch src/fib_detail.h" touch "$src/src/fib_detail.h"
   step "$dir" "main" "touch src/main.cpp" touch "$src/src/main.cpp"
+  step "$dir" "main plain" "touch include/consumer/algo.h" touch "$src/include/consumer/algo.h"
+  step "$dir" "main plain" "edit include/consumer/algo.h" \
+    sed -i 's|^#endif // CONSUMER_ALGO_H|// edited\n&|' "$src/include/consumer/algo.h"
+  grep -q '^// edited' "$algo" || fail "the copy of algo.h did not follow the edit"
   step "$dir" "" "build after the touches, no change" true
   step "$dir" "" "reconfigure, no change" cmake "$dir" >/dev/null
   step "$dir" "fib main plain" "a new compile definition" \
