@@ -20,6 +20,7 @@
 #include "clang/Frontend/Utils.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 
@@ -111,10 +112,54 @@ private:
     SnippetFormatter Format(Name);
     RewriteEmitter Emitter(Ctx, Diag, Format, Edits, Scope, File);
     Emitter.emit(Found);
+    if (File != Ctx.getSourceManager().getMainFileID())
+      redirectLocalIncludes(Ctx.getSourceManager(), Scope, File, Edits);
     if (Edits.empty())
       return Buffer.str();
     return Edits.apply(Factory.LineDirectives ? llvm::StringRef(Name)
                                               : llvm::StringRef());
+  }
+
+  /// A copy of a header lives in another directory: its quoted includes
+  /// that were found next to the original name the original by its real
+  /// path, or the copy of a rewritten header by its place under the header
+  /// directory.
+  void redirectLocalIncludes(const SourceManager &SM, const RewriteScope &Scope,
+                             FileID File, SourceEdits &Edits) {
+    std::string Mirror = Scope.mirrorOf(File);
+    llvm::StringRef Dir = llvm::sys::path::parent_path(Mirror);
+    for (const IncludeTracker::LocalInclude &L : Includes->localIncludes()) {
+      if (L.Includer != File || L.FileName.isInvalid())
+        continue;
+      auto [BeginFID, Begin] = SM.getDecomposedLoc(L.FileName.getBegin());
+      auto [EndFID, End] = SM.getDecomposedLoc(L.FileName.getEnd());
+      if (BeginFID != File || EndFID != File || End <= Begin)
+        continue;
+      FileID Target = SM.translateFile(L.File);
+      std::string Copy = Target.isValid() ? Scope.mirrorOf(Target) : "";
+      llvm::SmallString<256> Name;
+      if (!Copy.empty()) {
+        llvm::SmallString<256> Here(Dir);
+        llvm::sys::path::append(Here, L.RelativePath);
+        llvm::sys::path::remove_dots(Here, /*remove_dot_dot=*/true);
+        if (Here == Copy)
+          continue; // found next to this copy as next to the original
+        for (auto It = llvm::sys::path::begin(Dir),
+                  E = llvm::sys::path::end(Dir);
+             It != E; ++It)
+          llvm::sys::path::append(Name, "..");
+        llvm::sys::path::append(Name, Copy);
+      } else if (llvm::sys::fs::real_path(L.Path, Name)) {
+        continue;
+      }
+      std::string Quoted = "\"";
+      for (char C : Name) {
+        if (C == '\\' || C == '"')
+          Quoted += '\\';
+        Quoted += C;
+      }
+      Edits.replace(Begin, End, Quoted + "\"");
+    }
   }
 
   CompilerInstance &CI;

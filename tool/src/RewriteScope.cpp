@@ -22,7 +22,7 @@ public:
       : Tracker(Tracker), SM(SM) {}
 
   void InclusionDirective(SourceLocation HashLoc, const Token &, StringRef,
-                          bool IsAngled, CharSourceRange,
+                          bool IsAngled, CharSourceRange FileName,
                           OptionalFileEntryRef File, StringRef SearchPath,
                           StringRef RelativePath, const Module *, bool,
                           SrcMgr::CharacteristicKind) override {
@@ -36,6 +36,9 @@ public:
     if (!IsAngled)
       if (OptionalFileEntryRef From = SM.getFileEntryRefForID(Includer))
         Inc.RelativeToIncluder = From->getDir().getName() == SearchPath;
+    if (Inc.RelativeToIncluder)
+      Tracker.Local.push_back({Includer, FileName, &File->getFileEntry(),
+                               File->getName().str(), RelativePath.str()});
     Tracker.First.try_emplace(&File->getFileEntry(), std::move(Inc));
   }
 
@@ -64,6 +67,13 @@ FileID RewriteScope::fileOf(SourceLocation Loc) const {
     return FileID();
   FileID F = SM.getFileID(SM.getExpansionLoc(Loc));
   return Files.count(F) ? F : FileID();
+}
+
+std::string RewriteScope::mirrorOf(FileID File) const {
+  for (const Header &H : Headers)
+    if (H.File == File)
+      return H.Mirror;
+  return "";
 }
 
 std::string RewriteScope::whyNot(SourceLocation Loc) const {

@@ -33,13 +33,23 @@ public:
     std::string RelativePath; ///< as found under the search directory
     bool RelativeToIncluder = false;
   };
+  /// A quoted #include resolved in the includer's own directory.
+  struct LocalInclude {
+    clang::FileID Includer;
+    clang::CharSourceRange FileName; ///< "name", quotes included
+    const clang::FileEntry *File = nullptr;
+    std::string Path;         ///< the included file as it was opened
+    std::string RelativePath; ///< as written, from the includer's directory
+  };
   /// Starts recording the inclusions \p PP makes.
   void attach(clang::Preprocessor &PP);
   const Inclusion *find(const clang::FileEntry *File) const;
+  const std::vector<LocalInclude> &localIncludes() const { return Local; }
 
 private:
   friend class IncludeRecorder;
   llvm::DenseMap<const clang::FileEntry *, Inclusion> First;
+  std::vector<LocalInclude> Local;
 };
 
 class RewriteScope {
@@ -55,6 +65,8 @@ public:
     clang::FileID File;
     std::string Mirror; ///< path under the header directory
   };
+  /// The mirror path of a rewritten header, else "".
+  std::string mirrorOf(clang::FileID File) const;
   /// The rewritten headers, in the order they were entered.
   const std::vector<Header> &headers() const { return Headers; }
   /// Mirror paths of user headers read but not rewritten (stale copies of
