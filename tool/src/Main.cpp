@@ -11,8 +11,8 @@
 #include "RewriteAction.h"
 
 #include "clang/Tooling/ArgumentsAdjusters.h"
+#include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
-#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Config/llvm-config.h"
@@ -22,6 +22,9 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <optional>
+
 using namespace llvm;
 using namespace clang::tooling;
 
@@ -29,11 +32,8 @@ namespace {
 
 cl::OptionCategory Category("spice-rewrite options");
 
-cl::list<std::string> Sources(cl::Positional, cl::desc("<source>..."),
-                              cl::cat(Category));
-cl::opt<std::string>
-    BuildPath("p", cl::desc("Build directory containing compile_commands.json"),
-              cl::value_desc("build dir"), cl::cat(Category));
+// The source list, -p, --extra-arg and --extra-arg-before come from
+// CommonOptionsParser, as in clang-tidy.
 cl::opt<std::string> OutputFile("o",
                                 cl::desc("Write the output to <file> "
                                          "(one source only)"),
@@ -58,11 +58,6 @@ cl::opt<bool> NoLineDirectives(
     "no-line-directives",
     cl::desc("Do not emit #line directives pointing at the source"),
     cl::cat(Category));
-cl::list<std::string>
-    ExtraArgs("extra-arg",
-              cl::desc("Additional argument to append to the compiler "
-                       "command line"),
-              cl::cat(Category));
 cl::opt<std::string> ResourceDir(
     "clang-resource-dir",
     cl::desc("Clang resource directory (builtin headers) to parse with"),
@@ -180,24 +175,62 @@ bool hasArg(const CommandLineArguments &Args, StringRef Prefix) {
   return false;
 }
 
+/// What the command line says about compilation databases before "--":
+/// whether there is a "--" (compiler arguments follow) and the -p value.
+struct DatabaseArgs {
+  bool DashDash = false;
+  std::optional<std::string> BuildPath;
+};
+
+DatabaseArgs scanDatabaseArgs(int Argc, const char **Argv) {
+  DatabaseArgs Out;
+  for (int I = 1; I < Argc; ++I) {
+    StringRef A = Argv[I];
+    if (A == "--") {
+      Out.DashDash = true;
+      break;
+    }
+    if ((A == "-p" || A == "--p") && I + 1 < Argc)
+      Out.BuildPath = Argv[++I];
+    else if (A.consume_front("-p=") || A.consume_front("--p="))
+      Out.BuildPath = A.str();
+  }
+  return Out;
+}
+
 } // namespace
 
 int main(int argc, const char **argv) {
   cl::SetVersionPrinter(printVersion);
-  std::string DBError;
-  // Splits off "-- <compiler args>" (adjusting argc) when present.
-  std::unique_ptr<CompilationDatabase> FixedDB =
-      FixedCompilationDatabase::loadFromCommandLine(argc, argv, DBError);
-  cl::HideUnrelatedOptions(Category);
-  if (!cl::ParseCommandLineOptions(
-          argc, argv,
-          "spice-rewrite: rewrites [[spice::parallel]] functions into calls "
-          "of the spice heartbeat-scheduling runtime.\n\n"
-          "Output goes to stdout unless -o, --output-dir or --in-place is "
-          "given.\nCompiler arguments come after '--', or from a "
-          "compile_commands.json (-p); default: -std=c++17.\n",
-          &errs()))
+  // Without "--" or -p, parse as C++17 (clang-tidy would look for a
+  // compile_commands.json next to the source, and complain without one).
+  // A -p without a database is an error, not a parse without flags.
+  DatabaseArgs DBArgs = scanDatabaseArgs(argc, argv);
+  std::vector<const char *> Args(argv, argv + argc);
+  if (!DBArgs.DashDash && !DBArgs.BuildPath) {
+    Args.push_back("--");
+    Args.push_back("-std=c++17");
+  } else if (!DBArgs.DashDash) {
+    std::string Error;
+    if (!CompilationDatabase::autoDetectFromDirectory(*DBArgs.BuildPath,
+                                                      Error)) {
+      error("cannot load the compilation database: " + Error);
+      return 2;
+    }
+  }
+  int ArgCount = static_cast<int>(Args.size());
+  Expected<CommonOptionsParser> Parsed = CommonOptionsParser::create(
+      ArgCount, Args.data(), Category, cl::ZeroOrMore,
+      "spice-rewrite: rewrites [[spice::parallel]] functions into calls "
+      "of the spice heartbeat-scheduling runtime.\n\n"
+      "Output goes to stdout unless -o, --output-dir or --in-place is "
+      "given.\nCompiler arguments come after '--', or from a "
+      "compile_commands.json (-p); default: -std=c++17.\n");
+  if (!Parsed) {
+    errs() << toString(Parsed.takeError());
     return 2;
+  }
+  const std::vector<std::string> &Sources = Parsed->getSourcePathList();
   if (Sources.empty()) {
     error("no input files (see --help)");
     return 2;
@@ -220,21 +253,7 @@ int main(int argc, const char **argv) {
     return 2;
   }
 
-  std::unique_ptr<CompilationDatabase> DB;
-  if (!BuildPath.empty()) {
-    std::string Error;
-    DB = CompilationDatabase::loadFromDirectory(BuildPath, Error);
-    if (!DB) {
-      error("cannot load the compilation database: " + Error);
-      return 2;
-    }
-    DB = inferMissingCompileCommands(std::move(DB));
-  } else if (FixedDB) {
-    DB = std::move(FixedDB);
-  } else {
-    DB = std::make_unique<FixedCompilationDatabase>(
-        ".", std::vector<std::string>{"-std=c++17"});
-  }
+  CompilationDatabase &DB = Parsed->getCompilations();
 
   // Plan the outputs first; reject collisions before doing any work.
   std::vector<std::string> Outputs;
@@ -265,7 +284,6 @@ int main(int argc, const char **argv) {
 
   std::string Resource = ResourceDir;
   std::string Include = spiceIncludeDir(argv[0]);
-  std::vector<std::string> Extra(ExtraArgs.begin(), ExtraArgs.end());
   std::string Headers = HeaderDir;
   ArgumentsAdjuster Adjust = [=](const CommandLineArguments &Args, StringRef) {
     CommandLineArguments Out =
@@ -273,14 +291,15 @@ int main(int argc, const char **argv) {
     if (!hasArg(Args, "-resource-dir") && !Resource.empty())
       Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
                  "-resource-dir=" + Resource);
-    Out.push_back("-I" + Include);
-    Out.insert(Out.end(), Extra.begin(), Extra.end());
+    // Before a "--" that ends the options (inferred commands have one).
+    auto End = std::find(Out.begin(), Out.end(), "--");
+    Out.insert(End, "-I" + Include);
     return Out;
   };
 
   std::vector<spice_rewrite::FileResult> Results;
   for (const std::string &Source : Sources) {
-    ClangTool Tool(*DB, {Source});
+    ClangTool Tool(DB, {Source});
     Tool.appendArgumentsAdjuster(Adjust);
     spice_rewrite::RewriteActionFactory Factory(!NoLineDirectives,
                                                 !HeaderDir.empty());
