@@ -118,11 +118,8 @@ public:
   using result_type = R;
 
   Future() = default;
-  /// Forks `fn` right away and ticks (see spice::fork()).
-  template <class Fn> Future(Task &task, Fn &fn) {
-    fork(task, fn);
-    task.tick();
-  }
+  /// Forks `fn` right away (see spice::fork()).
+  template <class Fn> Future(Task &task, Fn &fn) { fork(task, fn); }
   Future(const Future &) = delete;
   Future &operator=(const Future &) = delete;
   /// A future still forked when its scope is left (an exception unwinding
@@ -279,9 +276,11 @@ private:
   alignas(Slot) unsigned char buf_[sizeof(Slot)];
 };
 
-/// Forks `fn(Task)` and returns its future (constructed in place), then
-/// ticks: a spawn may be followed by code that never polls (a plain call),
-/// and the job just forked should still be shared on a beat.
+/// Forks `fn(Task)` and returns its future (constructed in place). It does
+/// not tick: every parallel function ticks on entry, so the calls after a
+/// spawn poll (as in Spice). A tick here too cost 1.5-2 instructions per
+/// spawn (scripts/count-instructions.sh) and only caught beats that arrived
+/// in the moment since the last call.
 template <class Fn>
 Future<std::invoke_result_t<Fn &, Task>> fork(Task &task, Fn &fn) {
   return Future<std::invoke_result_t<Fn &, Task>>(task, fn);
