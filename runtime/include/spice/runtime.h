@@ -35,11 +35,13 @@
 #define SPICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SPICE_NOINLINE __attribute__((noinline))
 #define SPICE_COLD __attribute__((cold, noinline))
+#define SPICE_INLINE inline __attribute__((always_inline))
 #else
 #define SPICE_LIKELY(x) (x)
 #define SPICE_UNLIKELY(x) (x)
 #define SPICE_NOINLINE
 #define SPICE_COLD
+#define SPICE_INLINE inline
 #endif
 
 namespace spice {
@@ -76,10 +78,21 @@ template <class F> decltype(auto) call_in_pool(PoolImpl &pool, F &&body);
 
 /// Execution context of a parallel function: the worker it runs on and the
 /// tail of that worker's job list. Copy it freely; pass it by value.
+///
+/// Generated parallel functions take its two halves as two parameters
+/// (`Worker`, `Tail`) and rebuild the Task locally: GCC passes a struct
+/// argument through memory, so a Task parameter kept both words on the
+/// stack and reloaded them around every call (docs/runtime.md, "The fast
+/// path").
 class Task {
 public:
-  Task(detail::WorkerHot *worker, detail::Job *tail) noexcept
-      : worker_(worker), tail_(tail) {}
+  using Worker = detail::WorkerHot *;
+  using Tail = detail::Job *;
+
+  Task(Worker worker, Tail tail) noexcept : worker_(worker), tail_(tail) {}
+
+  Worker worker() const noexcept { return worker_; }
+  Tail tail() const noexcept { return tail_; }
 
   /// Polls the heartbeat: one relaxed load and a branch on the fast path.
   void tick() noexcept {
@@ -90,7 +103,10 @@ public:
   /// Ticks, then calls `f(*this, args...)` directly.
   template <class F, class... Args> decltype(auto) call(F &&f, Args &&...args) {
     tick();
-    return std::forward<F>(f)(*this, std::forward<Args>(args)...);
+    // A fresh Task from the two words, not a copy of *this: GCC copies a
+    // whole Task through a 16-byte vector, which stalls store forwarding.
+    return std::forward<F>(f)(Task(worker_, tail_),
+                              std::forward<Args>(args)...);
   }
 
   /// Re-reads the list tail after an exception unwound futures of this
@@ -142,42 +158,36 @@ public:
   /// already joined): the caller makes the call itself. Otherwise waits for
   /// the result; an exception the call threw is rethrown here.
   template <class S = R, std::enable_if_t<!std::is_void_v<S>, int> = 0>
-  std::optional<S> join(Task &task) {
+  SPICE_INLINE std::optional<S> join(Task &task) {
     if (SPICE_LIKELY(pop_unshared(task)))
       return std::nullopt;
-    if (!job_.queued())
-      return std::nullopt;
-    detail::pop(&job_, task.tail_);
-    return join_optional_slow(task.worker_, task.tail_);
+    return join_optional_slow(task.worker_, unshared_tail(task));
   }
 
   /// join() for void calls: false when the caller must make the call.
   template <class S = R, std::enable_if_t<std::is_void_v<S>, int> = 0>
-  bool join(Task &task) {
+  SPICE_INLINE bool join(Task &task) {
     if (SPICE_LIKELY(pop_unshared(task)))
       return false;
-    if (!job_.queued())
-      return false; // never forked or already joined: the caller calls
-    detail::pop(&job_, task.tail_);
-    return join_into_slow(task.worker_, task.tail_, discard());
+    detail::Job *tail = unshared_tail(task);
+    return tail && join_into_slow(task.worker_, tail, discard());
   }
 
   /// The join spice-rewrite emits. Returns false when nobody took the job:
   /// the caller runs the call itself. Otherwise the job is finished: its
   /// result is assigned to `dest` (or dropped when `dest` is null), or it
   /// was already joined. Rethrows the call's exception.
-  template <class D> bool join_into(Task &task, D *dest) {
+  //
+  // Always inlined, and the slow path gets values only: when GCC split the
+  // unlikely half out of line itself, it passed the Task's address, which
+  // kept every caller's Task in memory.
+  template <class D> SPICE_INLINE bool join_into(Task &task, D *dest) {
     if (SPICE_LIKELY(pop_unshared(task)))
       return false;
-    // Shared, or already joined (tail stays null). The latter is decided out
-    // of line too, so the compiler cannot see a path that returns true
-    // without storing to `dest` (it would warn about `dest` maybe unset).
-    detail::Job *tail = nullptr;
-    if (job_.queued()) {
-      detail::pop(&job_, task.tail_);
-      tail = task.tail_;
-    }
-    return join_into_slow(task.worker_, tail, dest);
+    // Shared, or already joined (null). The latter is decided out of line
+    // too, so the compiler sees no path that returns true without storing
+    // to `dest` (it would warn that `dest` may be unset).
+    return join_into_slow(task.worker_, unshared_tail(task), dest);
   }
   bool join_into(Task &task) { return join_into(task, discard()); }
 
@@ -189,11 +199,20 @@ private:
   // The whole fast path of a join: the job is queued (not joined yet) and
   // not shared, so nobody else started it. By L3 the tail is shared iff it
   // is last_shared: one load and a compare, nothing stored at the fork.
-  bool pop_unshared(Task &task) {
+  SPICE_INLINE bool pop_unshared(Task &task) {
     if (!job_.queued() || task.worker_->last_shared == &job_)
       return false;
     detail::pop(&job_, task.tail_);
     return true;
+  }
+
+  // Not the fast path: the job is shared (its slow path pops it; the tail
+  // moves here, so only values go out of line) or not queued (null).
+  SPICE_INLINE detail::Job *unshared_tail(Task &task) {
+    detail::Job *prev = job_.prev;
+    if (prev)
+      task.tail_ = prev;
+    return prev;
   }
 
   // Runs on the worker that took the job; the runtime signals completion and
@@ -233,15 +252,18 @@ private:
   SPICE_COLD std::optional<S> join_optional_slow(detail::WorkerHot *worker,
                                                  detail::Job *tail) {
     std::optional<S> out;
-    if (!join_shared(worker, tail))
-      return out;
+    if (!tail || !join_shared(worker, tail))
+      return out; // never forked or already joined, or not taken
     out.emplace(std::move(*slot()));
     slot()->~S();
     return out;
   }
 
-  // The heartbeat shared the job. False if nobody took it.
+  // The heartbeat shared the job, the tail: pops it (the caller's tail is
+  // already `tail`) and waits. False if nobody took it.
   bool join_shared(detail::WorkerHot *worker, detail::Job *tail) {
+    detail::Job *popped = &job_;
+    detail::pop(&job_, popped);
     std::exception_ptr error;
     if (!detail::wait_shared(worker, &job_, tail, error))
       return false;
