@@ -242,20 +242,45 @@ void PoolImpl::heartbeat_main() {
 // ---------------------------------------------------------------------------
 // Sharing, taking, waiting
 
+namespace {
+bool marked(const Job *job) {
+  return reinterpret_cast<std::uintptr_t>(job->handler) & 1;
+}
+void mark(Job *job) {
+  job->handler = reinterpret_cast<Job::Handler>(
+      reinterpret_cast<std::uintptr_t>(job->handler) | 1);
+}
+void unmark(Job *job) { job->handler = job->callable(); }
+} // namespace
+
 void PoolImpl::heartbeat(Worker *worker) {
   std::lock_guard<std::mutex> lock(mutex_);
   worker->heartbeat.store(false, std::memory_order_relaxed);
   ++stats_.heartbeats;
   check_list(worker);
-  // Share only when someone is asleep to take it: sharing for nobody would
-  // make the owner's join take the mutex for nothing.
-  if (worker->in_fifo || num_sleepers_ == 0)
-    return;
   // The oldest job not shared yet follows the shared prefix (L3). It may be
   // the tail: sharing only marks it, the owner's links stay valid (L2).
   Job *job = worker->last_shared->next;
   if (!job)
     return;
+  // Share only a job that was already waiting at the previous beat, so at
+  // least an interval old: a call shorter than that finishes before a taker
+  // could start it, and sharing it would only cost the wake-up of a taker
+  // that finds nothing (measured: 1023-node tree sums at 2 workers used 4.4x
+  // the serial CPU time, 3933 jobs shared, 1 run elsewhere). A job forked
+  // since then at the same address carries a fresh, unmarked handler.
+  if (!marked(job)) {
+    mark(job);
+    return;
+  }
+  // Share only when someone is asleep to take it (sharing for nobody would
+  // make the owner's join take the mutex for nothing) and the last job this
+  // worker shared was taken (so the oldest goes first). Else it stays marked.
+  if (worker->in_fifo || num_sleepers_ == 0)
+    return;
+  unmark(job);
+  if (job->next)
+    mark(job->next); // it has waited since now: next in line at the next beat
   ExecState *state = alloc_state();
   state->job = job;
   state->owner = worker;

@@ -217,7 +217,8 @@ private:
 
   // Runs on the worker that took the job; the runtime signals completion and
   // records an exception. The result goes straight into this future.
-  template <class Fn> static void run(Task task, detail::Job *job) {
+  template <class Fn>
+  SPICE_HANDLER static void run(Task task, detail::Job *job) {
     Future *self = reinterpret_cast<Future *>(job);
     Fn &fn = *static_cast<Fn *>(self->fn_);
     if constexpr (std::is_void_v<R>)
@@ -282,7 +283,7 @@ private:
     bool done = shared && detail::wait_shared(worker, &job_, tail, error);
     if (!done) {
       try {
-        job_.handler(Task(worker, tail), &job_);
+        job_.callable()(Task(worker, tail), &job_);
         done = true;
       } catch (...) {
       }

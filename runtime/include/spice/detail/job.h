@@ -18,6 +18,7 @@
 #define SPICE_DETAIL_JOB_H
 
 #include <atomic>
+#include <cstdint>
 
 // SPICE_ASSERT checks the runtime's invariants. On by default unless NDEBUG;
 // the sanitizer builds define SPICE_ASSERTIONS=1. Compiled out in Release.
@@ -57,7 +58,9 @@ namespace detail {
 /// know that of the tail, which is shared iff it *is* last_shared.
 struct Job {
   using Handler = void (*)(Task, Job *);
-  /// Runs the job on the worker that took it. Written at the fork only.
+  /// Runs the job on the worker that took it. Written at the fork; the
+  /// heartbeat sets its low bit to mark a job it saw waiting (handlers are
+  /// aligned, see SPICE_HANDLER), and clears it before anyone calls it.
   Handler handler = nullptr;
   /// The job before this one (or the head); null when not queued.
   Job *prev = nullptr;
@@ -65,12 +68,26 @@ struct Job {
   Job *next = nullptr;
 
   bool queued() const { return prev != nullptr; }
+
+  /// The handler without the heartbeat's mark.
+  Handler callable() const {
+    return reinterpret_cast<Handler>(reinterpret_cast<std::uintptr_t>(handler) &
+                                     ~std::uintptr_t{1});
+  }
 };
+
+// Job handlers are aligned so the heartbeat can use their low bit.
+#if defined(__GNUC__)
+#define SPICE_HANDLER __attribute__((aligned(4)))
+#else
+#error "spice needs GCC or Clang (function alignment for job handlers)"
+#endif
 
 /// Appends `job` after `tail` and makes it the new tail. No atomics: only the
 /// owner touches its list, and the heartbeat runs on the owner too.
 inline void push(Job *job, Job *&tail, Job::Handler handler) {
   SPICE_ASSERT(tail->next == nullptr); // the frame's tail is the real tail
+  SPICE_ASSERT((reinterpret_cast<std::uintptr_t>(handler) & 1) == 0);
   job->handler = handler;
   job->prev = tail;
   job->next = nullptr;
