@@ -15,18 +15,19 @@
 
 // CHECK: #line 1 "{{.*}}fib.cpp"
 // CHECK: long fib(int n);
-// CHECK: long spice_parallel_fib(spice::Task spice_task, int n) { spice_task.tick();
+// CHECK: long spice_parallel_fib(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice_task.tick();
 // CHECK-NEXT: if (n < 2)
 // CHECK-NEXT: return n;
 // CHECK-NEXT: // spice: spawn fib(n - 1) into a
 // CHECK-NEXT: #line 10
 // CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
-// CHECK-NEXT: return spice_parallel_fib(spice_task, std::move(spice_arg0));
+// CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
+// CHECK-NEXT: std::move(spice_arg0));
 // CHECK-NEXT: };
 // CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: long b = spice_parallel_fib(spice_task, n - 2);
+// CHECK-NEXT: long b = spice_parallel_fib(spice_task.worker(), spice_task.tail(), n - 2);
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: #line 12
 // CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
@@ -37,7 +38,8 @@
 // CHECK: // spice: entry point of fib
 // CHECK-NEXT: long fib(int n) {
 // CHECK-NEXT: return spice::run_parallel([&](spice::Task spice_task) -> decltype(auto) {
-// CHECK-NEXT: return spice_parallel_fib(spice_task, std::forward<decltype(n)>(n));
+// CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
+// CHECK-NEXT: std::forward<decltype(n)>(n));
 // CHECK-NEXT: });
 // CHECK-NEXT: }
 // CHECK-NOT: {{\[\[}}spice::parallel

@@ -8,7 +8,7 @@ int f(int x) { return x; }
 void g(int &x) { ++x; }
 
 [[spice::parallel]] int helper(int x) { return f(x); }
-// CHECK: int spice_parallel_helper(spice::Task spice_task, int x) { spice_task.tick(); return f(x); }
+// CHECK: int spice_parallel_helper(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int x) { spice::Task spice_task(spice_worker, spice_tail); spice_task.tick(); return f(x); }
 
 [[spice::parallel]] int forms(int *out, int i) {
   int x;
@@ -20,7 +20,8 @@ void g(int &x) { ++x; }
   // CHECK-NEXT: auto spice_fut_x = spice::fork(spice_task, spice_call_x);
   out[i] = spice::spawn(helper, i);
   // CHECK: auto spice_call_out = [spice_arg0 = i](spice::Task spice_task) mutable {
-  // CHECK-NEXT: return spice_parallel_helper(spice_task, std::move(spice_arg0));
+  // CHECK-NEXT: return spice_parallel_helper(spice_task.worker(), spice_task.tail(),
+  // CHECK-NEXT: std::move(spice_arg0));
   // CHECK: auto &spice_dst_out = out[i];
   // CHECK-NEXT: auto spice_fut_out = spice::fork(spice_task, spice_call_out);
   int y = 0;
@@ -71,6 +72,6 @@ void g(int &x) { ++x; }
   spice::sync();
   return total;
 }
-// CHECK: long spice_parallel_loop(spice::Task spice_task, int n) { spice::SpawnGroup spice_group; spice_task.tick();
+// CHECK: long spice_parallel_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group; spice_task.tick();
 // CHECK: spice_group.fork(spice_task, [spice_arg0 = k](spice::Task) mutable { return f(std::move(spice_arg0)); });
 // CHECK: spice_group.sync(spice_task);

@@ -20,6 +20,13 @@ namespace spice_rewrite {
 namespace {
 
 const char *ParallelPrefix = "spice_parallel_";
+// The scheduler context travels as two scalar parameters, not as one
+// spice::Task: GCC passes a struct argument through memory, which kept the
+// worker and the list tail on the stack in every parallel frame. The body
+// rebuilds `spice_task` from them.
+const char *ContextParams = "spice::Task::Worker spice_worker, "
+                            "spice::Task::Tail spice_tail";
+const char *ContextArgs = "spice_task.worker(), spice_task.tail()";
 
 std::string joinStrings(const std::vector<std::string> &Parts,
                         llvm::StringRef Sep) {
@@ -368,9 +375,10 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
         FTL ? local(FTL.getRParenLoc()) : std::nullopt;
     if (LParen && RParen) {
       if (FD->getNumParams() == 0)
-        Local.push_back({*LParen + 1, *RParen, "spice::Task spice_task"});
+        Local.push_back({*LParen + 1, *RParen, ContextParams});
       else
-        Local.push_back({*LParen + 1, *LParen + 1, "spice::Task spice_task, "});
+        Local.push_back(
+            {*LParen + 1, *LParen + 1, std::string(ContextParams) + ", "});
     }
   }
   return llvm::StringRef(applyTextEdits(Text, std::move(Local))).trim().str();
@@ -433,7 +441,8 @@ void RewriteEmitter::emitCalls(ParallelFunction &PF) {
     unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
     Edits.replace(*NameAt, *NameAt + Len,
                   ParallelPrefix + PC.Callee->getNameAsString());
-    Edits.insert(Paren + 1, PC.HasArgs ? "spice_task, " : "spice_task");
+    Edits.insert(Paren + 1, PC.HasArgs ? std::string(ContextArgs) + ", "
+                                       : std::string(ContextArgs));
   }
 }
 
@@ -549,7 +558,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     }
   }
   if (Site.CallsParallel)
-    Passed.insert(Passed.begin(), "spice_task");
+    Passed.insert(Passed.begin(), ContextArgs);
   std::string Call;
   if (Site.Callee == CalleeKind::MemberPointer) {
     std::vector<std::string> InvokeArgs{CalleeText, "spice_obj"};
@@ -895,16 +904,17 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
   Edits.replace(*NameAt, *NameAt + NameLen, ParallelPrefix + Name);
   unsigned Open = LParen.value_or(0) + 1, Close = RParen.value_or(0);
   if (FD->getNumParams() == 0)
-    Edits.replace(Open, Close, "spice::Task spice_task");
+    Edits.replace(Open, Close, ContextParams);
   else
-    Edits.insert(Open, "spice::Task spice_task, ");
-  std::string Start = PF.UsesGroup
-                          ? " spice::SpawnGroup spice_group; spice_task.tick();"
-                          : " spice_task.tick();";
+    Edits.insert(Open, std::string(ContextParams) + ", ");
+  std::string Start =
+      std::string(" spice::Task spice_task(spice_worker, spice_tail);") +
+      (PF.UsesGroup ? " spice::SpawnGroup spice_group;" : "") +
+      " spice_task.tick();";
   Edits.insert(*BodyOpen, Start, InsertOrder::Normal);
 
   // After: the entry point for ordinary code.
-  std::vector<std::string> Forwarded{"spice_task"};
+  std::vector<std::string> Forwarded{ContextArgs};
   unsigned I = 0;
   for (const ParmVarDecl *P : FD->parameters()) {
     std::string PName = P->getName().empty() ? "spice_param" + std::to_string(I)

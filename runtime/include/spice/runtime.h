@@ -35,11 +35,13 @@
 #define SPICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define SPICE_NOINLINE __attribute__((noinline))
 #define SPICE_COLD __attribute__((cold, noinline))
+#define SPICE_INLINE inline __attribute__((always_inline))
 #else
 #define SPICE_LIKELY(x) (x)
 #define SPICE_UNLIKELY(x) (x)
 #define SPICE_NOINLINE
 #define SPICE_COLD
+#define SPICE_INLINE inline
 #endif
 
 namespace spice {
@@ -57,11 +59,12 @@ struct Discard {};
 /// worker could take it. Out of line and cold: it runs once per interval.
 SPICE_COLD void on_heartbeat(WorkerHot *worker) noexcept;
 
-/// Join of a job that the heartbeat shared. Returns false when no other
-/// worker took it (it is pending again and the caller runs the call itself);
-/// otherwise blocks until it finished (helping with other shared jobs
-/// meanwhile) and stores an exception it threw in `error`.
-bool wait_shared(WorkerHot *worker, Job *job, std::exception_ptr &error);
+/// Join of a job that the heartbeat shared, already popped (`tail` is the
+/// list's new tail). Returns false when no other worker took it (the caller
+/// runs the call itself); otherwise blocks until it finished (helping with
+/// other shared jobs meanwhile) and stores an exception it threw in `error`.
+bool wait_shared(WorkerHot *worker, Job *job, Job *tail,
+                 std::exception_ptr &error);
 
 /// The worker the calling thread is running as, or null outside any pool.
 WorkerHot *current_worker() noexcept;
@@ -75,10 +78,21 @@ template <class F> decltype(auto) call_in_pool(PoolImpl &pool, F &&body);
 
 /// Execution context of a parallel function: the worker it runs on and the
 /// tail of that worker's job list. Copy it freely; pass it by value.
+///
+/// Generated parallel functions take its two halves as two parameters
+/// (`Worker`, `Tail`) and rebuild the Task locally: GCC passes a struct
+/// argument through memory, so a Task parameter kept both words on the
+/// stack and reloaded them around every call (docs/runtime.md, "The fast
+/// path").
 class Task {
 public:
-  Task(detail::WorkerHot *worker, detail::Job *tail) noexcept
-      : worker_(worker), tail_(tail) {}
+  using Worker = detail::WorkerHot *;
+  using Tail = detail::Job *;
+
+  Task(Worker worker, Tail tail) noexcept : worker_(worker), tail_(tail) {}
+
+  Worker worker() const noexcept { return worker_; }
+  Tail tail() const noexcept { return tail_; }
 
   /// Polls the heartbeat: one relaxed load and a branch on the fast path.
   void tick() noexcept {
@@ -89,7 +103,10 @@ public:
   /// Ticks, then calls `f(*this, args...)` directly.
   template <class F, class... Args> decltype(auto) call(F &&f, Args &&...args) {
     tick();
-    return std::forward<F>(f)(*this, std::forward<Args>(args)...);
+    // A fresh Task from the two words, not a copy of *this: GCC copies a
+    // whole Task through a 16-byte vector, which stalls store forwarding.
+    return std::forward<F>(f)(Task(worker_, tail_),
+                              std::forward<Args>(args)...);
   }
 
   /// Re-reads the list tail after an exception unwound futures of this
@@ -117,17 +134,14 @@ public:
   using result_type = R;
 
   Future() = default;
-  /// Forks `fn` right away and ticks (see spice::fork()).
-  template <class Fn> Future(Task &task, Fn &fn) {
-    fork(task, fn);
-    task.tick();
-  }
+  /// Forks `fn` right away (see spice::fork()).
+  template <class Fn> Future(Task &task, Fn &fn) { fork(task, fn); }
   Future(const Future &) = delete;
   Future &operator=(const Future &) = delete;
   /// A future still forked when its scope is left (an exception unwinding
   /// the forking function) finishes its call first and discards the result.
   ~Future() {
-    if (SPICE_UNLIKELY(!job_.pending()))
+    if (SPICE_UNLIKELY(job_.queued()))
       abandon();
   }
 
@@ -140,38 +154,40 @@ public:
     detail::push(&job_, task.tail_, &run<Fn>);
   }
 
-  /// Spice's join. Empty when no other worker took the job (or it was never
-  /// forked): the caller makes the call itself. Otherwise waits for the
-  /// result; an exception the call threw is rethrown here.
+  /// Spice's join. Empty when no other worker took the job (or it was
+  /// already joined): the caller makes the call itself. Otherwise waits for
+  /// the result; an exception the call threw is rethrown here.
   template <class S = R, std::enable_if_t<!std::is_void_v<S>, int> = 0>
-  std::optional<S> join(Task &task) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+  SPICE_INLINE std::optional<S> join(Task &task) {
+    if (SPICE_LIKELY(pop_unshared(task)))
       return std::nullopt;
-    }
-    return join_optional_slow(task);
+    return join_optional_slow(task.worker_, unshared_tail(task));
   }
 
   /// join() for void calls: false when the caller must make the call.
   template <class S = R, std::enable_if_t<std::is_void_v<S>, int> = 0>
-  bool join(Task &task) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+  SPICE_INLINE bool join(Task &task) {
+    if (SPICE_LIKELY(pop_unshared(task)))
       return false;
-    }
-    return !job_.pending() && join_into_slow(task, discard());
+    detail::Job *tail = unshared_tail(task);
+    return tail && join_into_slow(task.worker_, tail, discard());
   }
 
   /// The join spice-rewrite emits. Returns false when nobody took the job:
   /// the caller runs the call itself. Otherwise the job is finished: its
   /// result is assigned to `dest` (or dropped when `dest` is null), or it
   /// was already joined. Rethrows the call's exception.
-  template <class D> bool join_into(Task &task, D *dest) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+  //
+  // Always inlined, and the slow path gets values only: when GCC split the
+  // unlikely half out of line itself, it passed the Task's address, which
+  // kept every caller's Task in memory.
+  template <class D> SPICE_INLINE bool join_into(Task &task, D *dest) {
+    if (SPICE_LIKELY(pop_unshared(task)))
       return false;
-    }
-    return join_into_slow(task, dest);
+    // Shared, or already joined (null). The latter is decided out of line
+    // too, so the compiler sees no path that returns true without storing
+    // to `dest` (it would warn that `dest` may be unset).
+    return join_into_slow(task.worker_, unshared_tail(task), dest);
   }
   bool join_into(Task &task) { return join_into(task, discard()); }
 
@@ -180,9 +196,29 @@ private:
 
   Slot *slot() noexcept { return std::launder(reinterpret_cast<Slot *>(buf_)); }
 
+  // The whole fast path of a join: the job is queued (not joined yet) and
+  // not shared, so nobody else started it. By L3 the tail is shared iff it
+  // is last_shared: one load and a compare, nothing stored at the fork.
+  SPICE_INLINE bool pop_unshared(Task &task) {
+    if (!job_.queued() || task.worker_->last_shared == &job_)
+      return false;
+    detail::pop(&job_, task.tail_);
+    return true;
+  }
+
+  // Not the fast path: the job is shared (its slow path pops it; the tail
+  // moves here, so only values go out of line) or not queued (null).
+  SPICE_INLINE detail::Job *unshared_tail(Task &task) {
+    detail::Job *prev = job_.prev;
+    if (prev)
+      task.tail_ = prev;
+    return prev;
+  }
+
   // Runs on the worker that took the job; the runtime signals completion and
   // records an exception. The result goes straight into this future.
-  template <class Fn> static void run(Task task, detail::Job *job) {
+  template <class Fn>
+  SPICE_HANDLER static void run(Task task, detail::Job *job) {
     Future *self = reinterpret_cast<Future *>(job);
     Fn &fn = *static_cast<Fn *>(self->fn_);
     if constexpr (std::is_void_v<R>)
@@ -194,11 +230,15 @@ private:
   static detail::Discard *discard() { return nullptr; }
 
   // The slow paths stay out of line: inlined, their exception handling
-  // doubled the cost of every fork/join (measured on the tree sum).
-  template <class D> SPICE_COLD bool join_into_slow(Task &task, D *dest) {
-    if (job_.pending())
+  // doubled the cost of every fork/join (measured on the tree sum). They get
+  // the worker and the new tail by value, so no address of the caller's
+  // Task escapes and it stays in registers. The job is already popped.
+  template <class D>
+  SPICE_COLD bool join_into_slow(detail::WorkerHot *worker, detail::Job *tail,
+                                 D *dest) {
+    if (!tail)
       return true; // already joined
-    if (!join_shared(task.worker_))
+    if (!join_shared(worker, tail))
       return false;
     if constexpr (!std::is_void_v<R>) {
       if constexpr (!std::is_same_v<D, detail::Discard>)
@@ -210,19 +250,23 @@ private:
   }
 
   template <class S = R>
-  SPICE_COLD std::optional<S> join_optional_slow(Task &task) {
+  SPICE_COLD std::optional<S> join_optional_slow(detail::WorkerHot *worker,
+                                                 detail::Job *tail) {
     std::optional<S> out;
-    if (job_.pending() || !join_shared(task.worker_))
-      return out;
+    if (!tail || !join_shared(worker, tail))
+      return out; // never forked or already joined, or not taken
     out.emplace(std::move(*slot()));
     slot()->~S();
     return out;
   }
 
-  // Executing: the heartbeat shared the job. False if nobody took it.
-  bool join_shared(detail::WorkerHot *worker) {
+  // The heartbeat shared the job, the tail: pops it (the caller's tail is
+  // already `tail`) and waits. False if nobody took it.
+  bool join_shared(detail::WorkerHot *worker, detail::Job *tail) {
+    detail::Job *popped = &job_;
+    detail::pop(&job_, popped);
     std::exception_ptr error;
-    if (!detail::wait_shared(worker, &job_, error))
+    if (!detail::wait_shared(worker, &job_, tail, error))
       return false;
     if (error)
       std::rethrow_exception(error);
@@ -231,25 +275,19 @@ private:
 
   SPICE_COLD void abandon() noexcept {
     detail::WorkerHot *worker = detail::current_worker();
+    // The job is the list tail: newer futures were unwound first (L1).
+    bool shared = worker->last_shared == &job_;
+    detail::Job *tail = &job_;
+    detail::pop(&job_, tail);
     std::exception_ptr error;
-    bool done = false;
-    if (job_.queued()) {
-      // It is the list tail: newer futures were unwound first.
-      job_.prev->next_or_state = nullptr;
-      job_.prev = nullptr;
-    } else {
-      done = detail::wait_shared(worker, &job_, error);
-    }
+    bool done = shared && detail::wait_shared(worker, &job_, tail, error);
     if (!done) {
-      Task task(worker, detail::find_tail(worker));
       try {
-        job_.handler(task, &job_);
+        job_.callable()(Task(worker, tail), &job_);
         done = true;
       } catch (...) {
       }
     }
-    job_.prev = nullptr;
-    job_.next_or_state = nullptr;
     if constexpr (!std::is_void_v<R>)
       if (done && !error)
         slot()->~R();
@@ -261,9 +299,11 @@ private:
   alignas(Slot) unsigned char buf_[sizeof(Slot)];
 };
 
-/// Forks `fn(Task)` and returns its future (constructed in place), then
-/// ticks: a spawn may be followed by code that never polls (a plain call),
-/// and the job just forked should still be shared on a beat.
+/// Forks `fn(Task)` and returns its future (constructed in place). It does
+/// not tick: every parallel function ticks on entry, so the calls after a
+/// spawn poll (as in Spice). A tick here too cost 1.5-2 instructions per
+/// spawn (scripts/count-instructions.sh) and only caught beats that arrived
+/// in the moment since the last call.
 template <class Fn>
 Future<std::invoke_result_t<Fn &, Task>> fork(Task &task, Fn &fn) {
   return Future<std::invoke_result_t<Fn &, Task>>(task, fn);
