@@ -19,6 +19,16 @@ for var in ["SPICE_NUM_THREADS", "SPICE_HEARTBEAT_US", "SPICE_STATS"]:
 
 warn = "-std=c++17 -O2 -Wall -Wextra -Werror"
 tools = os.path.join(config.test_source_root, "tools")
+# --param spice_rewrite=<path> tests another tool in place of the built one:
+# test/tools/expect_all_fail.py runs the suites with one that copies its
+# input, and every test must then fail.
+config.spice_rewrite = lit_config.params.get("spice_rewrite",
+                                             config.spice_rewrite)
+# %strip-checks <in> -o <out>: <in> with its RUN/CHECK lines blanked, so the
+# tool cannot copy them into the output that FileCheck reads.
+config.substitutions.append(
+    ("%strip-checks",
+     "%s %s" % (config.python, os.path.join(tools, "strip_checks.py"))))
 config.substitutions.append(("%spice-rewrite", config.spice_rewrite))
 config.substitutions.append(("%spice-include", config.spice_include))
 config.substitutions.append(

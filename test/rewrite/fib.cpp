@@ -1,7 +1,8 @@
 // The shape docs/rewrite.md fixes for the basic example.
-// RUN: %spice-rewrite %s -o %t.cpp
-// RUN: FileCheck %s < %t.cpp
-// RUN: %spice-rewrite %s --no-line-directives | FileCheck %s --check-prefix=NOLINE
+// RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/fib.cpp
+// RUN: %spice-rewrite %t/fib.cpp -o %t/out.cpp
+// RUN: FileCheck %s < %t/out.cpp
+// RUN: %spice-rewrite %t/fib.cpp --no-line-directives | FileCheck %s --check-prefix=NOLINE
 #include <spice/spice.h>
 
 [[spice::parallel]] long fib(int n) {
@@ -19,19 +20,19 @@
 // CHECK-NEXT: if (n < 2)
 // CHECK-NEXT: return n;
 // CHECK-NEXT: // spice: spawn fib(n - 1) into a
-// CHECK-NEXT: #line 10
+// CHECK-NEXT: #line 11
 // CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
 // CHECK-NEXT: return spice_parallel_fib(spice_task, std::move(spice_arg0));
 // CHECK-NEXT: };
 // CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
 // CHECK-NEXT: long a;
-// CHECK-NEXT: #line 11
+// CHECK-NEXT: #line 12
 // CHECK-NEXT: long b = spice_parallel_fib(spice_task, n - 2);
 // CHECK-NEXT: // spice: sync
-// CHECK-NEXT: #line 12
+// CHECK-NEXT: #line 13
 // CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
 // CHECK-NEXT: a = spice_call_a(spice_task);
-// CHECK-NEXT: #line 13
+// CHECK-NEXT: #line 14
 // CHECK-NEXT: return a + b;
 // CHECK-NEXT: }
 // CHECK: // spice: entry point of fib
