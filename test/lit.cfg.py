@@ -9,7 +9,10 @@ config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
 config.excludes = ["Inputs", "tools", "consumer"]
 config.test_source_root = os.path.dirname(__file__)
-config.test_exec_root = config.test_build_root
+# --param exec_root=<dir>: run in another directory, e.g. next to a normal
+# run of the same suites.
+config.test_exec_root = lit_config.params.get("exec_root",
+                                              config.test_build_root)
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "")])
@@ -37,7 +40,8 @@ config.substitutions.append(("%cxx-gcc", config.cxx_gcc + " " + warn))
 config.substitutions.append(("%cxx-clang", config.cxx_clang + " " + warn))
 # %run-spice <tmp> <sources...>: rewrite, build with both compilers, run the
 # serial elision and the rewritten program on 1, 2 and 8 workers; prints the
-# common output (fails if any run differs).
+# common output (fails if any run differs, or if a rewritten run did not use
+# the pool or, on 2 and 8 workers, never ran a spawned call on another one).
 config.substitutions.append(
     ("%run-spice",
      "%s %s --rewrite %s --include %s --runtime %s --gcc %s --clang %s"
