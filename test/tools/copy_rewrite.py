@@ -2,8 +2,8 @@
 """A fake spice-rewrite that copies each source unchanged.
 
 Accepts the command line the tests give spice-rewrite (-o, --output-dir,
---in-place, --depfile, --no-line-directives, -p, --extra-arg, compiler
-arguments after `--`) and writes where the real tool would, but never
+--in-place, --depfile, --header-dir, --no-line-directives, -p, --extra-arg,
+compiler arguments after `--`) and writes where the real tool would, but never
 rewrites anything. expect_all_fail.py runs the lit suites with it: a test
 that still passes does not check what the tool does.
 """
@@ -30,6 +30,7 @@ def main():
     ap.add_argument("--output-dir")
     ap.add_argument("--in-place", action="store_true")
     ap.add_argument("--depfile")
+    ap.add_argument("--header-dir")
     ap.add_argument("--no-line-directives", action="store_true")
     ap.add_argument("-p", dest="build_dir")
     ap.add_argument("--extra-arg", action="append")

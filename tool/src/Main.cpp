@@ -131,6 +131,17 @@ bool hasArg(const CommandLineArguments &Args, StringRef Prefix) {
 
 int main(int argc, const char **argv) {
   cl::SetVersionPrinter(printVersion);
+  // @file arguments, as compilers take them (spice_rewrite() passes a
+  // target's options that way); expanded before `--` splits the line.
+  BumpPtrAllocator Alloc;
+  SmallVector<const char *, 64> Args(argv, argv + argc);
+  if (Error E = cl::ExpansionContext(Alloc, cl::TokenizeGNUCommandLine)
+                    .expandResponseFiles(Args)) {
+    error(toString(std::move(E)));
+    return 2;
+  }
+  argc = static_cast<int>(Args.size());
+  argv = Args.data();
   std::string DBError;
   // Splits off "-- <compiler args>" (adjusting argc) when present.
   std::unique_ptr<CompilationDatabase> FixedDB =
