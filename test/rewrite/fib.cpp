@@ -20,27 +20,40 @@
 // CHECK-NEXT: if (n < 2)
 // CHECK-NEXT: return n;
 // CHECK-NEXT: // spice: spawn fib(n - 1) into a
+// Each generated line counts as the line of the spawn, sync or function.
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
+// CHECK-NEXT: #line 11
 // CHECK-NEXT: return spice_parallel_fib(spice_task, std::move(spice_arg0));
+// CHECK-NEXT: #line 11
 // CHECK-NEXT: };
+// CHECK-NEXT: #line 11
 // CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
+// CHECK-NEXT: #line 11
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 12
 // CHECK-NEXT: long b = spice_parallel_fib(spice_task, n - 2);
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: #line 13
 // CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
+// CHECK-NEXT: #line 13
 // CHECK-NEXT: a = spice_call_a(spice_task);
 // CHECK-NEXT: #line 14
 // CHECK-NEXT: return a + b;
 // CHECK-NEXT: }
-// CHECK: // spice: entry point of fib
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: // spice: entry point of fib
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: long fib(int n) {
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: return spice::run_parallel([&](spice::Task spice_task) -> decltype(auto) {
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: return spice_parallel_fib(spice_task, std::forward<decltype(n)>(n));
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: });
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: }
+// CHECK-NEXT: #line 16
 // CHECK-NOT: {{\[\[}}spice::parallel
 // NOLINE-NOT: #line
 // NOLINE: spice_parallel_fib
