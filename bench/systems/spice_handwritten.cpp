@@ -1,98 +1,15 @@
 // bench_spice_handwritten: the benchmarks written by hand against the runtime
-// API (Task, Future, fork/join as in Spice's README), without spice-rewrite.
-// tree_sum is the function of bench/runtime_tree_sum.cpp. Compared with the
+// API (spice_handwritten.h), without spice-rewrite. Compared with the
 // rewritten code this shows what the tool's output costs on top of the
 // runtime; compared with serial, the runtime's own overhead.
+#include "spice_handwritten.h"
 #include "driver.h"
-#include "sort.h"
 
-#include <spice/spice.h>
-
-#include <cstdint>
-#include <optional>
 #include <string>
 
 namespace {
 
 using spice::Task;
-
-std::int64_t tree_sum(Task t, const tree::Node *node) {
-  std::int64_t res = node->val;
-  if (node->left && node->right) {
-    auto right = [node](Task t) { return tree_sum(t, node->right); };
-    spice::Future<std::int64_t> fut;
-    fut.fork(t, right);
-    res += t.call(tree_sum, node->left);
-    if (std::optional<std::int64_t> r = fut.join(t))
-      res += *r;
-    else
-      res += right(t); // nobody took it: the plain call
-    return res;
-  }
-  if (node->left)
-    res += t.call(tree_sum, node->left);
-  if (node->right)
-    res += t.call(tree_sum, node->right);
-  return res;
-}
-
-std::int64_t fib(Task t, int n) {
-  if (n < 2)
-    return n;
-  auto first = [n](Task t) { return fib(t, n - 1); };
-  spice::Future<std::int64_t> fut;
-  fut.fork(t, first);
-  std::int64_t b = t.call(fib, n - 2);
-  std::optional<std::int64_t> a = fut.join(t);
-  return (a ? *a : first(t)) + b;
-}
-
-void quicksort(Task t, std::int32_t *first, std::int32_t *last) {
-  if (last - first <= sortutil::kSmall) {
-    sortutil::insertion_sort(first, last);
-    return;
-  }
-  std::int32_t *mid = sortutil::partition(first, last);
-  auto lower = [first, mid](Task t) { quicksort(t, first, mid); };
-  spice::Future<void> fut;
-  fut.fork(t, lower);
-  t.call(quicksort, mid, last);
-  if (!fut.join(t))
-    lower(t);
-}
-
-std::int64_t queens(Task t, int n, int row, std::uint32_t cols,
-                    std::uint32_t left, std::uint32_t right) {
-  if (row == n)
-    return 1;
-  // One future per free column, joined newest first (the job list is LIFO).
-  struct Child {
-    int n, row;
-    std::uint32_t cols, left, right;
-    std::int64_t operator()(Task t) const {
-      return queens(t, n, row, cols, left, right);
-    }
-  };
-  Child calls[32];
-  spice::Future<std::int64_t> futs[32];
-  int forked = 0;
-  const std::uint32_t free = ~(cols | left | right) & ((1u << n) - 1);
-  for (int c = 0; c < n; ++c) {
-    const std::uint32_t bit = 1u << c;
-    if (free & bit) {
-      calls[forked] = {n, row + 1, cols | bit, (left | bit) << 1,
-                       (right | bit) >> 1};
-      futs[forked].fork(t, calls[forked]);
-      ++forked;
-    }
-  }
-  std::int64_t total = 0;
-  for (int i = forked - 1; i >= 0; --i) {
-    std::optional<std::int64_t> r = futs[i].join(t);
-    total += r ? *r : calls[i](t);
-  }
-  return total;
-}
 
 struct System {
   static const char *name() { return "spice-handwritten"; }
@@ -104,16 +21,17 @@ struct System {
   explicit System(int threads) : pool(config(threads)) {}
 
   std::int64_t tree_sum(const tree::Node *root) {
-    return pool.call([&](Task t) { return ::tree_sum(t, root); });
+    return pool.call([&](Task t) { return handwritten::tree_sum(t, root); });
   }
   std::int64_t fib(int n) {
-    return pool.call([&](Task t) { return ::fib(t, n); });
+    return pool.call([&](Task t) { return handwritten::fib(t, n); });
   }
   void quicksort(std::int32_t *first, std::int32_t *last) {
-    pool.call([&](Task t) { ::quicksort(t, first, last); });
+    pool.call([&](Task t) { handwritten::quicksort(t, first, last); });
   }
   std::int64_t nqueens(int n) {
-    return pool.call([&](Task t) { return queens(t, n, 0, 0, 0, 0); });
+    return pool.call(
+        [&](Task t) { return handwritten::queens(t, n, 0, 0, 0, 0); });
   }
   std::string info() const {
     spice::Stats s = pool.stats();

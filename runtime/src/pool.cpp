@@ -28,19 +28,48 @@ WorkerHot *current_worker() noexcept { return current; }
 
 Job *find_tail(WorkerHot *worker) noexcept {
   Job *job = &worker->head;
-  while (job->next_or_state)
-    job = static_cast<Job *>(job->next_or_state);
+  while (job->next)
+    job = job->next;
   return job;
 }
+
+void assert_failed(const char *cond, const char *file, int line) noexcept {
+  std::fprintf(stderr, "spice: internal error: %s:%d: invariant '%s' failed\n",
+               file, line, cond);
+  std::abort();
+}
+
+namespace {
+#if SPICE_ASSERTIONS
+/// Checks the links of a worker's list and L3 (its shared prefix matches its
+/// stack of states). O(list length): Debug and sanitizer builds only.
+void check_list(Worker *worker) {
+  SPICE_ASSERT(worker->head.prev == nullptr);
+  // Walk the shared prefix from the newest state back to the head.
+  Job *job = worker->last_shared;
+  for (ExecState *state = worker->shared_top; state; state = state->older) {
+    SPICE_ASSERT(state->job == job && state->owner == worker);
+    SPICE_ASSERT(job->prev && job->prev->next == job);
+    job = job->prev;
+  }
+  SPICE_ASSERT(job == &worker->head);
+  for (Job *j = &worker->head; j->next; j = j->next)
+    SPICE_ASSERT(j->next->prev == j);
+}
+#else
+void check_list(Worker *) {}
+#endif
+} // namespace
 
 void on_heartbeat(WorkerHot *worker) noexcept {
   Worker *self = static_cast<Worker *>(worker);
   self->pool->heartbeat(self);
 }
 
-bool wait_shared(WorkerHot *worker, Job *job, std::exception_ptr &error) {
+bool wait_shared(WorkerHot *worker, Job *job, Job *tail,
+                 std::exception_ptr &error) {
   Worker *self = static_cast<Worker *>(worker);
-  return self->pool->wait_shared(self, job, error);
+  return self->pool->wait_shared(self, job, tail, error);
 }
 
 bool is_worker_of(const PoolImpl &pool) noexcept {
@@ -160,7 +189,7 @@ void PoolImpl::background_main() {
   while (!stopping_) {
     if (ExecState *state = take_shared()) {
       enter_user_code();
-      run_shared(&self, state, lock);
+      run_shared(&self, &self.head, state, lock);
       leave_user_code();
       continue;
     }
@@ -217,25 +246,23 @@ void PoolImpl::heartbeat(Worker *worker) {
   std::lock_guard<std::mutex> lock(mutex_);
   worker->heartbeat.store(false, std::memory_order_relaxed);
   ++stats_.heartbeats;
+  check_list(worker);
   // Share only when someone is asleep to take it: sharing for nobody would
   // make the owner's join take the mutex for nothing.
-  if (worker->shared_job || num_sleepers_ == 0)
+  if (worker->in_fifo || num_sleepers_ == 0)
     return;
-  // The oldest job sits right after the head. The tail is never shared: the
-  // owner keeps the tail pointer in a register and only it may move it.
-  Job *job = static_cast<Job *>(worker->head.next_or_state);
-  if (!job || !job->next_or_state)
+  // The oldest job not shared yet follows the shared prefix (L3). It may be
+  // the tail: sharing only marks it, the owner's links stay valid (L2).
+  Job *job = worker->last_shared->next;
+  if (!job)
     return;
-  Job *next = static_cast<Job *>(job->next_or_state);
-  next->prev = &worker->head;
-  worker->head.next_or_state = next;
-
   ExecState *state = alloc_state();
   state->job = job;
   state->owner = worker;
-  job->prev = nullptr; // executing
-  job->next_or_state = state;
-  worker->shared_job = job;
+  state->older = worker->shared_top;
+  worker->shared_top = state;
+  worker->last_shared = job;
+  worker->in_fifo = state;
   fifo_push(state);
   ++stats_.jobs_shared;
   wake_one_taker();
@@ -246,22 +273,24 @@ ExecState *PoolImpl::take_shared() {
   if (!state)
     return nullptr;
   fifo_remove(state);
-  state->owner->shared_job = nullptr; // the owner may share another one
+  state->owner->in_fifo = nullptr; // the owner may share another one
   return state;
 }
 
-void PoolImpl::run_shared(Worker *worker, ExecState *state,
+void PoolImpl::run_shared(Worker *worker, Job *tail, ExecState *state,
                           std::unique_lock<std::mutex> &lock) {
   Job *job = state->job;
   lock.unlock();
-  // The list is empty here: an idle worker has none, and a join only helps
-  // once every newer job of its own was joined (see wait_shared).
-  Task task(worker, &worker->head);
+  // The job's frames push after this worker's tail: the head for an idle
+  // worker, the waiting join's tail for a helping one.
+  SPICE_ASSERT(tail->next == nullptr);
+  Task task(worker, tail);
   try {
     job->handler(task, job);
   } catch (...) {
     state->error = std::current_exception();
   }
+  SPICE_ASSERT(tail->next == nullptr); // the job joined everything it forked
   // `job` belongs to the owner's frame, which may be gone once done is set.
   lock.lock();
   state->done = true;
@@ -270,13 +299,19 @@ void PoolImpl::run_shared(Worker *worker, ExecState *state,
     state->waiter->wake.notify_one();
 }
 
-bool PoolImpl::wait_shared(Worker *worker, Job *job,
+bool PoolImpl::wait_shared(Worker *worker, Job *job, Job *tail,
                            std::exception_ptr &error) {
-  ExecState *state = job->exec_state();
+  // The popped job was the tail and shared, so it was last_shared (L3); the
+  // shared prefix now ends at the new tail.
+  ExecState *state = worker->shared_top;
+  SPICE_ASSERT(state && state->job == job && !job->queued());
+  SPICE_ASSERT(tail == (state->older ? state->older->job : &worker->head));
+  worker->shared_top = state->older;
+  worker->last_shared = tail;
   std::unique_lock<std::mutex> lock(mutex_);
-  if (worker->shared_job == job) {
+  if (worker->in_fifo == state) {
     // Shared, but nobody took it: take it back and run it inline.
-    worker->shared_job = nullptr;
+    worker->in_fifo = nullptr;
     fifo_remove(state);
   } else {
     if (!state->done)
@@ -286,7 +321,7 @@ bool PoolImpl::wait_shared(Worker *worker, Job *job,
       if (may_help) {
         if (ExecState *other = take_shared()) {
           ++worker->help_depth;
-          run_shared(worker, other, lock);
+          run_shared(worker, tail, other, lock);
           --worker->help_depth;
           continue;
         }
@@ -299,7 +334,6 @@ bool PoolImpl::wait_shared(Worker *worker, Job *job,
   }
   bool taken = state->done;
   free_state(state);
-  job->next_or_state = nullptr; // pending: joined (prev is already null)
   return taken;
 }
 
@@ -359,6 +393,7 @@ ExecState *PoolImpl::alloc_state() {
 void PoolImpl::free_state(ExecState *state) {
   state->job = nullptr;
   state->owner = nullptr;
+  state->older = nullptr;
   state->error = nullptr;
   state->next_free = free_states_;
   free_states_ = state;

@@ -29,9 +29,13 @@ struct Worker;
 /// any stack, because the sharing worker's frame and the taker's both need it
 /// and neither outlives the other in general.
 struct ExecState {
+  /// The shared job. It stays linked in its owner's list (L2).
   Job *job = nullptr;
   /// The worker whose list the job came from; it joins the job.
   Worker *owner = nullptr;
+  /// The owner's previously shared job's state (owner-only): the owner's
+  /// states form a stack that mirrors the shared prefix of its list (L3).
+  ExecState *older = nullptr;
   /// Links in the FIFO of shared jobs nobody took yet (oldest first).
   ExecState *fifo_prev = nullptr;
   ExecState *fifo_next = nullptr;
@@ -51,8 +55,12 @@ struct Worker : WorkerHot {
   explicit Worker(PoolImpl *p) : pool(p) {}
   PoolImpl *pool;
   /// The job this worker shared that nobody took yet (at most one, so a
-  /// worker never floods the FIFO and the oldest job goes first).
-  Job *shared_job = nullptr;
+  /// worker never floods the FIFO and the oldest job goes first). Guarded
+  /// by the pool mutex: takers clear it.
+  ExecState *in_fifo = nullptr;
+  /// States of this worker's shared jobs, newest first (owner-only): the
+  /// newest belongs to last_shared.
+  ExecState *shared_top = nullptr;
   /// Where this worker blocks; whoever has something for it notifies it.
   std::condition_variable wake;
   /// Links in the pool's list of sleepers that can take a shared job.
@@ -73,7 +81,8 @@ public:
   ~PoolImpl();
 
   void heartbeat(Worker *worker);
-  bool wait_shared(Worker *worker, Job *job, std::exception_ptr &error);
+  bool wait_shared(Worker *worker, Job *job, Job *tail,
+                   std::exception_ptr &error);
   Worker *enter_external();
   void leave_external(Worker *worker);
   Stats stats();
@@ -99,7 +108,7 @@ private:
   void wake_heartbeat_if_useful();
 
   ExecState *take_shared();
-  void run_shared(Worker *worker, ExecState *state,
+  void run_shared(Worker *worker, Job *tail, ExecState *state,
                   std::unique_lock<std::mutex> &lock);
   void sleep(Worker *worker, std::unique_lock<std::mutex> &lock, bool taker);
   void wake_one_taker();

@@ -1,4 +1,5 @@
-// The worker-local job list: states and the push/pop invariants.
+// The worker-local job list: states, push/pop, and the invariants that
+// SPICE_ASSERT checks (docs/runtime.md, "The job list").
 #include <spice/detail/job.h>
 #include <spice/runtime.h>
 
@@ -12,11 +13,10 @@ void handler_b(Task, Job *) {}
 
 TEST(JobList, NewJobIsPending) {
   Job job;
-  EXPECT_TRUE(job.pending());
   EXPECT_FALSE(job.queued());
   EXPECT_EQ(job.handler, nullptr);
   EXPECT_EQ(job.prev, nullptr);
-  EXPECT_EQ(job.next_or_state, nullptr);
+  EXPECT_EQ(job.next, nullptr);
   // Three words: the fast path depends on it staying small.
   EXPECT_EQ(sizeof(Job), 3 * sizeof(void *));
 }
@@ -28,23 +28,23 @@ TEST(JobList, PushQueuesAtTheTail) {
   push(&a, tail, &handler_a);
   EXPECT_EQ(tail, &a);
   EXPECT_TRUE(a.queued());
-  EXPECT_FALSE(a.pending());
   EXPECT_EQ(a.handler, &handler_a);
   EXPECT_EQ(a.prev, &worker.head);
-  EXPECT_EQ(a.next_or_state, nullptr);
-  EXPECT_EQ(worker.head.next_or_state, &a);
+  EXPECT_EQ(a.next, nullptr);
+  EXPECT_EQ(worker.head.next, &a);
 
   push(&b, tail, &handler_b);
   push(&c, tail, &handler_a);
   EXPECT_EQ(tail, &c);
   // Oldest first from the head, newest at the tail.
-  EXPECT_EQ(worker.head.next_or_state, &a);
-  EXPECT_EQ(a.next_or_state, &b);
-  EXPECT_EQ(b.next_or_state, &c);
-  EXPECT_EQ(c.next_or_state, nullptr);
+  EXPECT_EQ(worker.head.next, &a);
+  EXPECT_EQ(a.next, &b);
+  EXPECT_EQ(b.next, &c);
+  EXPECT_EQ(c.next, nullptr);
   EXPECT_EQ(c.prev, &b);
   EXPECT_EQ(b.prev, &a);
   EXPECT_EQ(b.handler, &handler_b);
+  EXPECT_EQ(find_tail(&worker), &c);
 }
 
 TEST(JobList, PopRestoresThePreviousTail) {
@@ -56,56 +56,73 @@ TEST(JobList, PopRestoresThePreviousTail) {
 
   pop(&b, tail);
   EXPECT_EQ(tail, &a);
-  EXPECT_TRUE(b.pending());
   EXPECT_FALSE(b.queued());
-  EXPECT_EQ(a.next_or_state, nullptr);
+  EXPECT_EQ(a.next, nullptr);
   EXPECT_TRUE(a.queued());
 
   pop(&a, tail);
   EXPECT_EQ(tail, &worker.head);
-  EXPECT_TRUE(a.pending());
-  EXPECT_EQ(worker.head.next_or_state, nullptr);
+  EXPECT_FALSE(a.queued());
+  EXPECT_EQ(worker.head.next, nullptr);
 
   // A popped job can be pushed again.
   push(&a, tail, &handler_b);
   EXPECT_TRUE(a.queued());
   EXPECT_EQ(a.handler, &handler_b);
-  EXPECT_EQ(worker.head.next_or_state, &a);
+  EXPECT_EQ(worker.head.next, &a);
 }
 
-TEST(JobList, ExecutingState) {
-  // What the heartbeat does when it shares the oldest job: unlink it from
-  // the front and point it at its execution state.
+TEST(JobList, SharingKeepsTheLinks) {
+  // What the heartbeat does when it shares the oldest job, here the tail:
+  // it only moves last_shared. A frame that still holds that job as its tail
+  // pushes and pops behind it as before (L2, L3).
   WorkerHot worker;
+  EXPECT_EQ(worker.last_shared, &worker.head);
   Job *tail = &worker.head;
   Job a, b;
   push(&a, tail, &handler_a);
+  worker.last_shared = worker.last_shared->next; // share a, the tail
+
   push(&b, tail, &handler_b);
-
-  alignas(16) static char state_storage[64];
-  ExecState *state = reinterpret_cast<ExecState *>(state_storage);
-  worker.head.next_or_state = &b;
-  b.prev = &worker.head;
-  a.prev = nullptr;
-  a.next_or_state = state;
-
-  EXPECT_FALSE(a.queued());
-  EXPECT_FALSE(a.pending());
-  EXPECT_EQ(a.exec_state(), state);
-  // The rest of the list is untouched, and b can still be popped.
-  EXPECT_TRUE(b.queued());
+  EXPECT_EQ(a.next, &b);
+  EXPECT_EQ(b.prev, &a);
   pop(&b, tail);
-  EXPECT_EQ(tail, &worker.head);
-  EXPECT_EQ(worker.head.next_or_state, nullptr);
-  EXPECT_FALSE(a.pending());
+  EXPECT_EQ(tail, &a);
+  EXPECT_EQ(a.handler, &handler_a); // what the taker runs is untouched
+  EXPECT_EQ(a.next, nullptr);
+  // The owner's join finds its job to be last_shared.
+  EXPECT_EQ(worker.last_shared, tail);
 }
 
 TEST(JobList, HeartbeatFlagStartsClear) {
   WorkerHot worker;
   EXPECT_FALSE(worker.heartbeat.load());
-  EXPECT_TRUE(worker.head.pending());
-  EXPECT_EQ(worker.head.next_or_state, nullptr);
+  EXPECT_FALSE(worker.head.queued());
+  EXPECT_EQ(worker.head.next, nullptr);
 }
+
+#if SPICE_ASSERTIONS
+// The assertions that catch a stale tail, the bug that L1-L3 rule out.
+TEST(JobListDeathTest, PushOntoAJobThatIsNotTheTail) {
+  WorkerHot worker;
+  Job *tail = &worker.head;
+  Job a, b;
+  push(&a, tail, &handler_a);
+  Job *stale = &worker.head; // a frame that missed the push of a
+  EXPECT_DEATH(push(&b, stale, &handler_b),
+               "invariant 'tail->next == nullptr'");
+}
+
+TEST(JobListDeathTest, PopOfAJobThatIsNotTheTail) {
+  WorkerHot worker;
+  Job *tail = &worker.head;
+  Job a, b;
+  push(&a, tail, &handler_a);
+  push(&b, tail, &handler_b);
+  Job *wrong = &a;
+  EXPECT_DEATH(pop(&a, wrong), "invariant");
+}
+#endif
 
 } // namespace
 } // namespace spice::detail

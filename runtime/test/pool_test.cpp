@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -246,6 +247,36 @@ TEST(ThreadPool, StatsCountStolenJobs) {
   EXPECT_LE(after.joins_waited, after.jobs_stolen);
   // The background worker slept before it was woken to take a job.
   EXPECT_GT(after.sleep_ns, 0u);
+}
+
+// A spawn followed by work that only ticks (calls of a parallel function
+// that forks nothing) is the tail of the list the whole time; the heartbeat
+// must still hand it to the idle worker (issue 8: it never did, 0 of 64
+// tries). The time limit is generous: this is not a timing test, a beat is
+// 100 us.
+TEST(ThreadPool, SpawnedTailRunsElsewhereWhileTheParentTicks) {
+  ThreadPoolConfig config;
+  config.num_workers = 2;
+  ThreadPool pool(config);
+  auto leaf = [](Task, unsigned long rounds) {
+    return test::busy_work(rounds);
+  };
+  for (int i = 0; i < 64; ++i) {
+    bool elsewhere = pool.call([&](Task t) {
+      StealProbe probe;
+      auto fn = [&](Task) { probe.mark(); };
+      auto future = fork(t, fn);
+      auto deadline =
+          std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!probe.started.load(std::memory_order_acquire) &&
+             std::chrono::steady_clock::now() < deadline)
+        t.call(leaf, 100);
+      if (!future.join(t))
+        fn(t);
+      return probe.thread != std::this_thread::get_id();
+    });
+    ASSERT_TRUE(elsewhere) << "try " << i;
+  }
 }
 
 TEST(ThreadPool, StatsAreMonotonic) {

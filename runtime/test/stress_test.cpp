@@ -4,6 +4,11 @@
 // pools of 1, 2, 3, 8 and 32 workers with a 1 us heartbeat. Every result is
 // checked against a serial evaluation of the same tree.
 //
+// Mode::kByValue frames pass their Task by value, as generated code does, and
+// interleave forks with direct calls of parallel children: fork, call, fork
+// again. That is the shape that once forked onto a job the heartbeat had
+// shared during the call (a stale tail; docs/runtime.md, "The job list").
+//
 // SPICE_STRESS_SEED=<n> picks another base seed (a failure prints the seed
 // and the tree's seed); SPICE_STRESS_SCALE=<x> multiplies the amount of work
 // (default 1, or SPICE_STRESS_DEFAULT_SCALE from the build: sanitizer builds
@@ -91,7 +96,7 @@ std::uint64_t contribution(int size_class, std::uint64_t value) {
 
 // --- trees -------------------------------------------------------------------
 
-enum class Mode { kJoin, kJoinInto, kGroup };
+enum class Mode { kJoin, kJoinInto, kGroup, kByValue };
 
 struct Node {
   int id = 0;
@@ -102,6 +107,10 @@ struct Node {
   bool catches = false;   // turns an exception of its body into a value
   unsigned work = 0;      // rounds of its own work
   std::vector<bool> drop; // per child: result dropped (no destination)
+  // kByValue, per child: called directly instead of forked. Only children
+  // that do not throw, so the outcome is the same as when forked.
+  std::vector<bool> called;
+  bool expect_threw = false; // the serial outcome, set by serial()
   std::vector<std::unique_ptr<Node>> children;
   // Times the parallel evaluation ran this node: always exactly once, since
   // every fork happens before anything can throw and an abandoned future
@@ -125,7 +134,7 @@ std::unique_ptr<Node> generate(std::mt19937_64 &rng, const Shape &shape,
   node->id = count++;
   node->seed = rng();
   node->size_class = static_cast<int>(rng() % 4);
-  node->mode = static_cast<Mode>(rng() % 3);
+  node->mode = static_cast<Mode>(rng() % 4);
   node->catches = rng() % 12 == 0;
   node->work = static_cast<unsigned>(rng() % 20000);
   if (depth < shape.max_depth) {
@@ -165,7 +174,7 @@ struct Outcome {
   std::uint64_t value = 0; // the value, or the id of the exception
 };
 
-Outcome serial(const Node &n) {
+Outcome serial(Node &n) {
   std::size_t k = n.children.size();
   std::vector<Outcome> kids(k);
   for (std::size_t i = 0; i < k; ++i)
@@ -195,7 +204,19 @@ Outcome serial(const Node &n) {
   }
   if (out.threw && n.catches)
     out = {false, mix(n.seed ^ 0xca7c4ULL, out.value)};
+  n.expect_threw = out.threw;
   return out;
+}
+
+// Picks which children of kByValue frames are called rather than forked,
+// once serial() knows which throw.
+void choose_calls(std::mt19937_64 &rng, Node &n) {
+  n.called.assign(n.children.size(), false);
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    if (n.mode == Mode::kByValue)
+      n.called[i] = !n.children[i]->expect_threw && rng() % 2 == 0;
+    choose_calls(rng, *n.children[i]);
+  }
 }
 
 // --- parallel evaluation -----------------------------------------------------
@@ -223,6 +244,10 @@ std::uint64_t run_own_work(Task &t, const Node &n) {
 std::uint64_t fork_from(Task &t, const Node &n, std::size_t i,
                         std::vector<std::uint64_t> &contrib);
 
+template <class R, class Fn>
+void join_child(Task &t, const Node &n, std::size_t i, Future<R> &future,
+                Fn &fn, std::vector<std::uint64_t> &contrib);
+
 template <class R>
 std::uint64_t fork_one(Task &t, const Node &n, std::size_t i,
                        std::vector<std::uint64_t> &contrib) {
@@ -231,6 +256,13 @@ std::uint64_t fork_one(Task &t, const Node &n, std::size_t i,
   Future<R> future;
   future.fork(t, fn);
   std::uint64_t own = fork_from(t, n, i + 1, contrib);
+  join_child(t, n, i, future, fn, contrib);
+  return own;
+}
+
+template <class R, class Fn>
+void join_child(Task &t, const Node &n, std::size_t i, Future<R> &future,
+                Fn &fn, std::vector<std::uint64_t> &contrib) {
   if (n.drop[i]) {
     if (!future.join_into(t))
       fn(t);
@@ -243,7 +275,42 @@ std::uint64_t fork_one(Task &t, const Node &n, std::size_t i,
     std::optional<R> r = future.join(t);
     contrib[i] = r ? digest(*r) : digest(fn(t));
   }
+}
+
+// kByValue: every frame has its own Task copy, as in generated code; a
+// called child is a direct call that ticks first (what the rewrite emits).
+std::uint64_t fork_from_by_value(Task t, const Node &n, std::size_t i,
+                                 std::vector<std::uint64_t> &contrib);
+
+template <class R>
+std::uint64_t fork_one_by_value(Task t, const Node &n, std::size_t i,
+                                std::vector<std::uint64_t> &contrib) {
+  const Node &child = *n.children[i];
+  auto fn = [&child](Task t2) { return make<R>(eval(t2, child)); };
+  auto future = fork(t, fn);
+  std::uint64_t own = fork_from_by_value(t, n, i + 1, contrib);
+  join_child(t, n, i, future, fn, contrib);
   return own;
+}
+
+std::uint64_t fork_from_by_value(Task t, const Node &n, std::size_t i,
+                                 std::vector<std::uint64_t> &contrib) {
+  for (; i < n.children.size() && n.called[i]; ++i) {
+    std::uint64_t v = t.call(eval, *n.children[i]);
+    contrib[i] = contribution(n.children[i]->size_class, v);
+  }
+  if (i == n.children.size())
+    return run_own_work(t, n);
+  switch (n.children[i]->size_class) {
+  case 0:
+    return fork_one_by_value<int>(t, n, i, contrib);
+  case 1:
+    return fork_one_by_value<P4>(t, n, i, contrib);
+  case 2:
+    return fork_one_by_value<P16>(t, n, i, contrib);
+  default:
+    return fork_one_by_value<P48>(t, n, i, contrib);
+  }
 }
 
 std::uint64_t fork_from(Task &t, const Node &n, std::size_t i,
@@ -272,6 +339,8 @@ void group_fork(Task &t, SpawnGroup &group, const Node &child,
 std::uint64_t eval_body(Task &t, const Node &n) {
   std::size_t k = n.children.size();
   std::vector<std::uint64_t> contrib(k, 0);
+  if (n.mode == Mode::kByValue)
+    return finish(n, fork_from_by_value(t, n, 0, contrib), contrib);
   if (n.mode != Mode::kGroup) {
     std::uint64_t own = fork_from(t, n, 0, contrib);
     return finish(n, own, contrib);
@@ -362,6 +431,7 @@ Tree make_tree(std::uint64_t seed, int kind) {
       all[rng() % all.size()]->throws = true;
   }
   tree.expected = serial(*tree.root);
+  choose_calls(rng, *tree.root);
   return tree;
 }
 

@@ -35,24 +35,18 @@ struct StealProbe {
   }
 };
 
-/// Forks `fn` (which must call probe.mark() first) so that another worker
-/// runs it: the tail of a job list is never shared, so a filler job is
-/// forked behind it, and the caller ticks until the call started elsewhere.
-/// Needs a pool with an idle worker. Afterwards `future` is the list tail
-/// again, executing on the other worker, ready to be joined.
+/// Forks `fn` (which must call probe.mark() first) and ticks until another
+/// worker started it: the heartbeat shares the oldest job, here the tail.
+/// Needs a pool with an idle worker. Afterwards `future` is the list tail,
+/// executing on the other worker, ready to be joined.
 template <class R, class Fn>
 void fork_and_wait_until_taken(Task &task, Future<R> &future, Fn &fn,
                                const StealProbe &probe) {
   future.fork(task, fn);
-  auto filler = [](Task) {};
-  Future<void> tail;
-  tail.fork(task, filler);
   while (!probe.started.load(std::memory_order_acquire)) {
     task.tick();
     std::this_thread::yield();
   }
-  if (!tail.join(task))
-    filler(task);
 }
 
 /// Counts live instances, to check that every result is destroyed once.

@@ -57,11 +57,12 @@ struct Discard {};
 /// worker could take it. Out of line and cold: it runs once per interval.
 SPICE_COLD void on_heartbeat(WorkerHot *worker) noexcept;
 
-/// Join of a job that the heartbeat shared. Returns false when no other
-/// worker took it (it is pending again and the caller runs the call itself);
-/// otherwise blocks until it finished (helping with other shared jobs
-/// meanwhile) and stores an exception it threw in `error`.
-bool wait_shared(WorkerHot *worker, Job *job, std::exception_ptr &error);
+/// Join of a job that the heartbeat shared, already popped (`tail` is the
+/// list's new tail). Returns false when no other worker took it (the caller
+/// runs the call itself); otherwise blocks until it finished (helping with
+/// other shared jobs meanwhile) and stores an exception it threw in `error`.
+bool wait_shared(WorkerHot *worker, Job *job, Job *tail,
+                 std::exception_ptr &error);
 
 /// The worker the calling thread is running as, or null outside any pool.
 WorkerHot *current_worker() noexcept;
@@ -117,17 +118,14 @@ public:
   using result_type = R;
 
   Future() = default;
-  /// Forks `fn` right away and ticks (see spice::fork()).
-  template <class Fn> Future(Task &task, Fn &fn) {
-    fork(task, fn);
-    task.tick();
-  }
+  /// Forks `fn` right away (see spice::fork()).
+  template <class Fn> Future(Task &task, Fn &fn) { fork(task, fn); }
   Future(const Future &) = delete;
   Future &operator=(const Future &) = delete;
   /// A future still forked when its scope is left (an exception unwinding
   /// the forking function) finishes its call first and discards the result.
   ~Future() {
-    if (SPICE_UNLIKELY(!job_.pending()))
+    if (SPICE_UNLIKELY(job_.queued()))
       abandon();
   }
 
@@ -140,26 +138,28 @@ public:
     detail::push(&job_, task.tail_, &run<Fn>);
   }
 
-  /// Spice's join. Empty when no other worker took the job (or it was never
-  /// forked): the caller makes the call itself. Otherwise waits for the
-  /// result; an exception the call threw is rethrown here.
+  /// Spice's join. Empty when no other worker took the job (or it was
+  /// already joined): the caller makes the call itself. Otherwise waits for
+  /// the result; an exception the call threw is rethrown here.
   template <class S = R, std::enable_if_t<!std::is_void_v<S>, int> = 0>
   std::optional<S> join(Task &task) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+    if (SPICE_LIKELY(pop_unshared(task)))
       return std::nullopt;
-    }
-    return join_optional_slow(task);
+    if (!job_.queued())
+      return std::nullopt;
+    detail::pop(&job_, task.tail_);
+    return join_optional_slow(task.worker_, task.tail_);
   }
 
   /// join() for void calls: false when the caller must make the call.
   template <class S = R, std::enable_if_t<std::is_void_v<S>, int> = 0>
   bool join(Task &task) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+    if (SPICE_LIKELY(pop_unshared(task)))
       return false;
-    }
-    return !job_.pending() && join_into_slow(task, discard());
+    if (!job_.queued())
+      return false; // never forked or already joined: the caller calls
+    detail::pop(&job_, task.tail_);
+    return join_into_slow(task.worker_, task.tail_, discard());
   }
 
   /// The join spice-rewrite emits. Returns false when nobody took the job:
@@ -167,11 +167,17 @@ public:
   /// result is assigned to `dest` (or dropped when `dest` is null), or it
   /// was already joined. Rethrows the call's exception.
   template <class D> bool join_into(Task &task, D *dest) {
-    if (SPICE_LIKELY(job_.queued())) {
-      detail::pop(&job_, task.tail_);
+    if (SPICE_LIKELY(pop_unshared(task)))
       return false;
+    // Shared, or already joined (tail stays null). The latter is decided out
+    // of line too, so the compiler cannot see a path that returns true
+    // without storing to `dest` (it would warn about `dest` maybe unset).
+    detail::Job *tail = nullptr;
+    if (job_.queued()) {
+      detail::pop(&job_, task.tail_);
+      tail = task.tail_;
     }
-    return join_into_slow(task, dest);
+    return join_into_slow(task.worker_, tail, dest);
   }
   bool join_into(Task &task) { return join_into(task, discard()); }
 
@@ -179,6 +185,16 @@ private:
   using Slot = std::conditional_t<std::is_void_v<R>, char, R>;
 
   Slot *slot() noexcept { return std::launder(reinterpret_cast<Slot *>(buf_)); }
+
+  // The whole fast path of a join: the job is queued (not joined yet) and
+  // not shared, so nobody else started it. By L3 the tail is shared iff it
+  // is last_shared: one load and a compare, nothing stored at the fork.
+  bool pop_unshared(Task &task) {
+    if (!job_.queued() || task.worker_->last_shared == &job_)
+      return false;
+    detail::pop(&job_, task.tail_);
+    return true;
+  }
 
   // Runs on the worker that took the job; the runtime signals completion and
   // records an exception. The result goes straight into this future.
@@ -194,11 +210,15 @@ private:
   static detail::Discard *discard() { return nullptr; }
 
   // The slow paths stay out of line: inlined, their exception handling
-  // doubled the cost of every fork/join (measured on the tree sum).
-  template <class D> SPICE_COLD bool join_into_slow(Task &task, D *dest) {
-    if (job_.pending())
+  // doubled the cost of every fork/join (measured on the tree sum). They get
+  // the worker and the new tail by value, so no address of the caller's
+  // Task escapes and it stays in registers. The job is already popped.
+  template <class D>
+  SPICE_COLD bool join_into_slow(detail::WorkerHot *worker, detail::Job *tail,
+                                 D *dest) {
+    if (!tail)
       return true; // already joined
-    if (!join_shared(task.worker_))
+    if (!join_shared(worker, tail))
       return false;
     if constexpr (!std::is_void_v<R>) {
       if constexpr (!std::is_same_v<D, detail::Discard>)
@@ -210,19 +230,20 @@ private:
   }
 
   template <class S = R>
-  SPICE_COLD std::optional<S> join_optional_slow(Task &task) {
+  SPICE_COLD std::optional<S> join_optional_slow(detail::WorkerHot *worker,
+                                                 detail::Job *tail) {
     std::optional<S> out;
-    if (job_.pending() || !join_shared(task.worker_))
+    if (!join_shared(worker, tail))
       return out;
     out.emplace(std::move(*slot()));
     slot()->~S();
     return out;
   }
 
-  // Executing: the heartbeat shared the job. False if nobody took it.
-  bool join_shared(detail::WorkerHot *worker) {
+  // The heartbeat shared the job. False if nobody took it.
+  bool join_shared(detail::WorkerHot *worker, detail::Job *tail) {
     std::exception_ptr error;
-    if (!detail::wait_shared(worker, &job_, error))
+    if (!detail::wait_shared(worker, &job_, tail, error))
       return false;
     if (error)
       std::rethrow_exception(error);
@@ -231,25 +252,19 @@ private:
 
   SPICE_COLD void abandon() noexcept {
     detail::WorkerHot *worker = detail::current_worker();
+    // The job is the list tail: newer futures were unwound first (L1).
+    bool shared = worker->last_shared == &job_;
+    detail::Job *tail = &job_;
+    detail::pop(&job_, tail);
     std::exception_ptr error;
-    bool done = false;
-    if (job_.queued()) {
-      // It is the list tail: newer futures were unwound first.
-      job_.prev->next_or_state = nullptr;
-      job_.prev = nullptr;
-    } else {
-      done = detail::wait_shared(worker, &job_, error);
-    }
+    bool done = shared && detail::wait_shared(worker, &job_, tail, error);
     if (!done) {
-      Task task(worker, detail::find_tail(worker));
       try {
-        job_.handler(task, &job_);
+        job_.handler(Task(worker, tail), &job_);
         done = true;
       } catch (...) {
       }
     }
-    job_.prev = nullptr;
-    job_.next_or_state = nullptr;
     if constexpr (!std::is_void_v<R>)
       if (done && !error)
         slot()->~R();
@@ -261,9 +276,11 @@ private:
   alignas(Slot) unsigned char buf_[sizeof(Slot)];
 };
 
-/// Forks `fn(Task)` and returns its future (constructed in place), then
-/// ticks: a spawn may be followed by code that never polls (a plain call),
-/// and the job just forked should still be shared on a beat.
+/// Forks `fn(Task)` and returns its future (constructed in place). It does
+/// not tick: every parallel function ticks on entry, so the calls after a
+/// spawn poll (as in Spice). A tick here too cost 1.5-2 instructions per
+/// spawn (scripts/count-instructions.sh) and only caught beats that arrived
+/// in the moment since the last call.
 template <class Fn>
 Future<std::invoke_result_t<Fn &, Task>> fork(Task &task, Fn &fn) {
   return Future<std::invoke_result_t<Fn &, Task>>(task, fn);

@@ -1,72 +1,107 @@
 // The worker-local job list: the only data structure on the fork/join fast
 // path. Internal to the runtime; included by <spice/runtime.h> because fork
 // and join are inline.
+//
+// The invariants everything relies on (proved in docs/runtime.md, "The job
+// list"; checked by SPICE_ASSERT in Debug and sanitizer builds):
+//   L1  The list of a worker is exactly the forked, not yet joined futures of
+//       the frames on that worker's stack, oldest first. Only the owner
+//       thread touches it.
+//   L2  Nothing but pop() unlinks a job, and pop() only unlinks the tail.
+//       Sharing a job does not unlink it: it stays in the list, marked shared.
+//   L3  The shared jobs form a prefix of the list: head, shared..., queued...
+//       WorkerHot::last_shared is the last of them (the head if none).
+// From L1-L2: every frame's copy of the tail is linked in the list, and is
+// the real tail whenever the frame runs (callees pop what they pushed before
+// returning). So no frame ever pushes onto a job that left the list.
 #ifndef SPICE_DETAIL_JOB_H
 #define SPICE_DETAIL_JOB_H
 
 #include <atomic>
+
+// SPICE_ASSERT checks the runtime's invariants. On by default unless NDEBUG;
+// the sanitizer builds define SPICE_ASSERTIONS=1. Compiled out in Release.
+#ifndef SPICE_ASSERTIONS
+#ifdef NDEBUG
+#define SPICE_ASSERTIONS 0
+#else
+#define SPICE_ASSERTIONS 1
+#endif
+#endif
+#if SPICE_ASSERTIONS
+#define SPICE_ASSERT(cond)                                                     \
+  ((cond) ? (void)0 : ::spice::detail::assert_failed(#cond, __FILE__, __LINE__))
+#else
+// Unevaluated, so variables used only in assertions count as used.
+#define SPICE_ASSERT(cond) ((void)sizeof(cond))
+#endif
 
 namespace spice {
 class Task;
 
 namespace detail {
 
-struct ExecState;
+/// Prints the failed invariant and aborts.
+[[noreturn]] void assert_failed(const char *cond, const char *file,
+                                int line) noexcept;
 
 /// A call that another worker could run. Jobs live inside the Future that
 /// forked them (on the forking function's stack) and form a doubly-linked
 /// list per worker with a sentinel head, so push and pop are branch-free and
-/// the heartbeat can take the oldest job from the front in O(1).
+/// the heartbeat finds the oldest job that is not shared yet in O(1).
 ///
-/// Three states, encoded without a tag so the struct stays three words:
-/// - queued:    prev != nullptr (prev is the previous job or the head);
-/// - executing: prev == nullptr, next_or_state is the shared ExecState (the
-///              heartbeat handed the job to other workers);
-/// - pending:   both null (never forked, or already joined). A queued job
-///              is popped as the tail, whose next is null, so pop only has
-///              to clear prev.
+/// A job is *queued* (linked: prev != null) from its fork to its join, shared
+/// or not; *pending* (prev == null) before its fork and after its join.
+/// Whether a queued job is shared is not stored in the job: it is shared iff
+/// it is at or before WorkerHot::last_shared (L3), and a join only needs to
+/// know that of the tail, which is shared iff it *is* last_shared.
 struct Job {
   using Handler = void (*)(Task, Job *);
-  /// Runs the job on the worker that took it (kept after the join).
+  /// Runs the job on the worker that took it. Written at the fork only.
   Handler handler = nullptr;
-  /// Queued: the job before this one (or the list head).
+  /// The job before this one (or the head); null when not queued.
   Job *prev = nullptr;
-  /// Queued: the next job, null at the tail. Executing: the ExecState.
-  void *next_or_state = nullptr;
+  /// The job after this one; null at the tail.
+  Job *next = nullptr;
 
   bool queued() const { return prev != nullptr; }
-  bool pending() const { return !prev && !next_or_state; }
-  ExecState *exec_state() const {
-    return static_cast<ExecState *>(next_or_state);
-  }
 };
 
 /// Appends `job` after `tail` and makes it the new tail. No atomics: only the
-/// owning worker touches the back of its list; the heartbeat, which runs on
-/// the owner too, only ever unlinks a job that is not the tail.
+/// owner touches its list, and the heartbeat runs on the owner too.
 inline void push(Job *job, Job *&tail, Job::Handler handler) {
+  SPICE_ASSERT(tail->next == nullptr); // the frame's tail is the real tail
   job->handler = handler;
   job->prev = tail;
-  job->next_or_state = nullptr;
-  tail->next_or_state = job;
+  job->next = nullptr;
+  tail->next = job;
   tail = job;
 }
 
-/// Removes the tail job `job` (queued), leaving it pending.
+/// Unlinks the tail job `job`, leaving it pending.
 inline void pop(Job *job, Job *&tail) {
-  tail = job->prev;
-  tail->next_or_state = nullptr;
+  SPICE_ASSERT(tail == job && job->prev && job->next == nullptr);
+  Job *prev = job->prev;
+  prev->next = nullptr;
   job->prev = nullptr;
+  tail = prev;
 }
 
 /// The part of a worker that inline code reads. The rest of the worker is
-/// private to the runtime (src/worker.h).
+/// private to the runtime (src/pool.h).
 struct WorkerHot {
+  WorkerHot() = default;
+  WorkerHot(const WorkerHot &) = delete;
+  WorkerHot &operator=(const WorkerHot &) = delete;
+
   /// Set by the heartbeat thread, polled by tick(): the only shared word on
   /// the fast path, read with one relaxed load.
   std::atomic<bool> heartbeat{false};
   /// Sentinel head of this worker's job list.
   Job head;
+  /// The newest shared job of the list, or &head (L3). A join compares its
+  /// job with it: one load, and no store at the fork to mark a job unshared.
+  Job *last_shared = &head;
 };
 
 } // namespace detail
