@@ -29,7 +29,7 @@ template <class T> [[spice::parallel]] T twice(T x) {
 }
 
 int main() {
-  std::vector<long> v(4000000);
+  std::vector<long> v(8000000);
   for (size_t i = 0; i < v.size(); ++i)
     v[i] = static_cast<long>(i);
   std::vector<double> d(5000, 0.5);
@@ -41,6 +41,6 @@ int main() {
   std::printf("double %.1f\n", range_sum<double>(d, 0, d.size()));
   std::printf("twice %d\n", twice(3));
 }
-// CHECK: long 79999980000000
+// CHECK: long 319999960000000
 // CHECK-NEXT: double 2500.0
 // CHECK-NEXT: twice 600

@@ -64,7 +64,7 @@ def main():
     ap.add_argument("--gcc", required=True)
     ap.add_argument("--clang", required=True)
     ap.add_argument("--threads", default="1,2,8")
-    ap.add_argument("--attempts", type=int, default=5,
+    ap.add_argument("--attempts", type=int, default=8,
                     help="runs of a multi-worker configuration until one "
                     "shows a job run by another worker")
     ap.add_argument("--show-stats", action="store_true",
