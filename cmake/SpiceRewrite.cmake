@@ -22,9 +22,12 @@
 # spice_rewrite from the directory that created <target>, after its sources
 # are added.
 #
-# The tool gets the target's include directories and compile definitions
-# (not its compile options); entries under $<COMPILE_LANGUAGE:...> are empty
-# in a custom command, so they do not reach it.
+# The tool gets the target's standard, include directories, compile
+# definitions and compile options, entries under $<COMPILE_LANGUAGE:CXX>
+# included, through a response file (no argument may hold `"` or `\`), and
+# -Wno-unknown-warning-option: it parses with Clang, the target may be built
+# with GCC. compile_commands.json keeps entries for the original sources
+# through the object library <target>_spice_originals (EXCLUDE_FROM_ALL).
 #
 # Needs the targets Spice::spice-rewrite and Spice::runtime: from
 # find_package(Spice CONFIG) or from add_subdirectory(<spice source dir>).
@@ -160,15 +163,31 @@ function(spice_rewrite target)
   endif()
   list(REMOVE_DUPLICATES todo)
 
-  # What the tool parses with (after `--`): the same include directories,
-  # definitions and standard as the compilation of the copy.
+  # What the tool parses with (after `--`): the same standard, include
+  # directories, definitions and options as the compilation of the copy. A
+  # custom command cannot evaluate $<COMPILE_LANGUAGE:CXX>, file(GENERATE)
+  # can: it writes them, evaluated for CXX, into a response file (rewritten
+  # only when it changes; the rewrites depend on it). One argument per line,
+  # quoted: an argument may hold spaces but not `"` or `\`.
   set(incs "$<TARGET_PROPERTY:${target},INCLUDE_DIRECTORIES>")
   set(defs "$<TARGET_PROPERTY:${target},COMPILE_DEFINITIONS>")
+  set(opts "$<TARGET_PROPERTY:${target},COMPILE_OPTIONS>")
   _spice_rewrite_std_flag(${target} std_flag)
-  set(parse_args
-    "${std_flag}"
-    "$<$<BOOL:${defs}>:-D$<JOIN:${defs},$<SEMICOLON>-D>>"
-    "$<$<BOOL:${incs}>:-I$<JOIN:${incs},$<SEMICOLON>-I>>")
+  set(rsp_dir "${CMAKE_CURRENT_BINARY_DIR}/spice_rewrite")
+  get_target_property(rsp_done ${target} SPICE_REWRITE_RSP)
+  if(NOT rsp_done)
+    set_property(TARGET ${target} PROPERTY SPICE_REWRITE_RSP ON)
+    file(GENERATE
+      OUTPUT "${rsp_dir}/${target}-$<CONFIG>-$<COMPILE_LANGUAGE>.rsp"
+      CONTENT "\"${std_flag}\"
+$<$<BOOL:${defs}>:\"-D$<JOIN:${defs},\"\n\"-D>\"\n>\
+$<$<BOOL:${incs}>:\"-I$<JOIN:${incs},\"\n\"-I>\"\n>\
+$<$<BOOL:${opts}>:\"$<JOIN:${opts},\"\n\">\"\n>\
+-Wno-unknown-warning-option
+"
+      TARGET ${target})
+  endif()
+  set(rsp "${rsp_dir}/${target}-$<CONFIG>-CXX.rsp")
   set(tool "$<TARGET_FILE:Spice::spice-rewrite>")
 
   # Rewritten headers: first on the include path of the whole target. The
@@ -207,6 +226,8 @@ function(spice_rewrite target)
           list(TRANSFORM value PREPEND "-D" OUTPUT_VARIABLE src_defs)
         elseif(prop STREQUAL "INCLUDE_DIRECTORIES")
           list(TRANSFORM value PREPEND "-I" OUTPUT_VARIABLE src_incs)
+        else()
+          set(src_opts "${value}")
         endif()
       endif()
     endforeach()
@@ -220,8 +241,8 @@ function(spice_rewrite target)
       OUTPUT "${out}"
       COMMAND "${tool}" "${abs}" -o "${out}" --depfile "${out}.d"
               --header-dir "${header_dir}"
-              -- ${parse_args} ${src_defs} ${src_incs}
-      DEPENDS "${abs}" Spice::spice-rewrite "${tool}"
+              -- "@${rsp}" ${src_defs} ${src_incs} ${src_opts}
+      DEPENDS "${abs}" Spice::spice-rewrite "${tool}" "${rsp}"
       DEPFILE "${out}.d"
       COMMENT "spice-rewrite ${shown}"
       COMMAND_EXPAND_LISTS
@@ -240,6 +261,21 @@ function(spice_rewrite target)
   endforeach()
 
   set_property(TARGET ${target} PROPERTY SOURCES ${keep} ${added})
+
+  # compile_commands.json: the copies replace the originals in <target>, so
+  # an object library, only built on request, compiles the originals with
+  # <target>'s settings and gives them entries for clangd and clang-tidy.
+  set(originals "${target}_spice_originals")
+  if(todo AND NOT TARGET ${originals})
+    add_library(${originals} OBJECT EXCLUDE_FROM_ALL)
+    set_target_properties(${originals} PROPERTIES
+      INCLUDE_DIRECTORIES "${incs}"
+      COMPILE_DEFINITIONS "${defs}"
+      COMPILE_OPTIONS "${std_flag};${opts}")
+  endif()
+  if(todo)
+    target_sources(${originals} PRIVATE ${todo})
+  endif()
 
   # Link the runtime, as target_link_libraries(PRIVATE) would, without
   # clashing with whichever target_link_libraries signature the project uses.

@@ -9,6 +9,9 @@
 #     it (a header with a parallel template, whose rewritten copy the build
 #     uses, too), touching a source reruns its own, touching spice-rewrite or changing
 #     a compile definition reruns all, reconfiguring alone reruns none;
+#   - the target's compile options reach spice-rewrite (CXX-only ones too);
+#   - compile_commands.json has entries for the original sources, which
+#     compile;
 #   - a compiler error in user code points at the original file and line;
 #   - an error of spice-rewrite fails the build and leaves no rewritten copy.
 #
@@ -85,7 +88,8 @@ check_consumer() { # <mode> <generator>
   local mode=$1 gen=$2
   current="$mode, $gen"
   local dir="$work/build-$mode-${gen// /-}"
-  local args=(-G "$gen" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++)
+  local args=(-G "$gen" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++
+    -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)
   if [[ $mode == find_package ]]; then
     args+=(-DCMAKE_PREFIX_PATH="$prefix")
   else
@@ -120,6 +124,23 @@ check_consumer() { # <mode> <generator>
   out=$(SPICE_NUM_THREADS=2 SPICE_STATS=1 "$dir/consumer" 2>&1) || fail "consumer failed: $out"
   grep -q ': ok$' <<<"$out" || fail "consumer printed: $out"
   grep -q '^spice: workers 2, ' <<<"$out" || fail "consumer did not run on the pool: $out"
+
+  # compile_commands.json has entries for the files users edit, with the
+  # target's options (those for CXX only too); they compile as they are.
+  python3 - "$dir/compile_commands.json" "$src/src" <<'PY' || fail "compile_commands.json: see above"
+import json, os, sys
+entries = json.load(open(sys.argv[1]))
+for name in ("main.cpp", "fib.cpp", "plain.cpp"):
+    path = os.path.join(sys.argv[2], name)
+    found = [e for e in entries if os.path.join(e["directory"], e["file"]) == path]
+    if not found:
+        sys.exit("no entry for %s" % path)
+    for flag in ("-funsigned-char", "-DCONSUMER_CXX_ONLY=1", "-DCONSUMER_FIB_CUTOFF="):
+        if flag not in found[0]["command"]:
+            sys.exit("the entry for %s lacks %s: %s" % (name, flag, found[0]["command"]))
+PY
+  cmake --build "$dir" --target consumer_spice_originals >"$dir.originals.log" 2>&1 ||
+    fail "the compile commands of the original sources fail: $(cat "$dir.originals.log")"
 
   step "$dir" "" "second build, no change" true
   check_up_to_date "$dir" "$gen"

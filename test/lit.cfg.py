@@ -9,7 +9,10 @@ config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
 config.excludes = ["Inputs", "tools", "consumer"]
 config.test_source_root = os.path.dirname(__file__)
-config.test_exec_root = config.test_build_root
+# --param exec_root=<dir>: run in another directory, e.g. next to a normal
+# run of the same suites.
+config.test_exec_root = lit_config.params.get("exec_root",
+                                              config.test_build_root)
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", "")])
@@ -19,6 +22,16 @@ for var in ["SPICE_NUM_THREADS", "SPICE_HEARTBEAT_US", "SPICE_STATS"]:
 
 warn = "-std=c++17 -O2 -Wall -Wextra -Werror"
 tools = os.path.join(config.test_source_root, "tools")
+# --param spice_rewrite=<path> tests another tool in place of the built one:
+# test/tools/expect_all_fail.py runs the suites with one that copies its
+# input, and every test must then fail.
+config.spice_rewrite = lit_config.params.get("spice_rewrite",
+                                             config.spice_rewrite)
+# %strip-checks <in> -o <out>: <in> with its RUN/CHECK lines blanked, so the
+# tool cannot copy them into the output that FileCheck reads.
+config.substitutions.append(
+    ("%strip-checks",
+     "%s %s" % (config.python, os.path.join(tools, "strip_checks.py"))))
 config.substitutions.append(("%spice-rewrite", config.spice_rewrite))
 config.substitutions.append(("%spice-include", config.spice_include))
 config.substitutions.append(
@@ -27,7 +40,8 @@ config.substitutions.append(("%cxx-gcc", config.cxx_gcc + " " + warn))
 config.substitutions.append(("%cxx-clang", config.cxx_clang + " " + warn))
 # %run-spice <tmp> <sources...>: rewrite, build with both compilers, run the
 # serial elision and the rewritten program on 1, 2 and 8 workers; prints the
-# common output (fails if any run differs).
+# common output (fails if any run differs, or if a rewritten run did not use
+# the pool or, on 2 and 8 workers, never ran a spawned call on another one).
 config.substitutions.append(
     ("%run-spice",
      "%s %s --rewrite %s --include %s --runtime %s --gcc %s --clang %s"

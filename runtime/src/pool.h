@@ -131,6 +131,9 @@ private:
   /// Free ExecStates and the storage that owns them all.
   ExecState *free_states_ = nullptr;
   std::vector<std::unique_ptr<ExecState>> all_states_;
+  /// The last shared job was joined by its owner before anyone took it: the
+  /// heartbeat then shares only jobs that waited a whole beat (heartbeat()).
+  bool share_wasted_ = false;
   /// Workers running user code; the heartbeat thread parks while it is 0.
   std::size_t active_ = 0;
   /// The heartbeat thread waits on heartbeat_wake_ (no one to beat or no

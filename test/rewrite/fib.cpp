@@ -1,7 +1,8 @@
 // The shape docs/rewrite.md fixes for the basic example.
-// RUN: %spice-rewrite %s -o %t.cpp
-// RUN: FileCheck %s < %t.cpp
-// RUN: %spice-rewrite %s --no-line-directives | FileCheck %s --check-prefix=NOLINE
+// RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/fib.cpp
+// RUN: %spice-rewrite %t/fib.cpp -o %t/out.cpp
+// RUN: FileCheck %s < %t/out.cpp
+// RUN: %spice-rewrite %t/fib.cpp --no-line-directives | FileCheck %s --check-prefix=NOLINE
 #include <spice/spice.h>
 
 [[spice::parallel]] long fib(int n) {
@@ -19,29 +20,44 @@
 // CHECK-NEXT: if (n < 2)
 // CHECK-NEXT: return n;
 // CHECK-NEXT: // spice: spawn fib(n - 1) into a
-// CHECK-NEXT: #line 10
-// CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
-// CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
-// CHECK-NEXT: std::move(spice_arg0));
-// CHECK-NEXT: };
-// CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
-// CHECK-NEXT: long a;
+// Each generated line counts as the line of the spawn, sync or function.
 // CHECK-NEXT: #line 11
+// CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: std::move(spice_arg0));
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: };
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: long a;
+// CHECK-NEXT: #line 12
 // CHECK-NEXT: long b = spice_parallel_fib(spice_task.worker(), spice_task.tail(), n - 2);
 // CHECK-NEXT: // spice: sync
-// CHECK-NEXT: #line 12
-// CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
-// CHECK-NEXT: a = spice_call_a(spice_task);
 // CHECK-NEXT: #line 13
+// CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
+// CHECK-NEXT: #line 13
+// CHECK-NEXT: a = spice_call_a(spice_task);
+// CHECK-NEXT: #line 14
 // CHECK-NEXT: return a + b;
 // CHECK-NEXT: }
-// CHECK: // spice: entry point of fib
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: // spice: entry point of fib
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: long fib(int n) {
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: return spice::run_parallel([&](spice::Task spice_task) -> decltype(auto) {
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: std::forward<decltype(n)>(n));
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: });
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: }
+// CHECK-NEXT: #line 16
 // CHECK-NOT: {{\[\[}}spice::parallel
 // NOLINE-NOT: #line
 // NOLINE: spice_parallel_fib

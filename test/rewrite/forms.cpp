@@ -1,7 +1,8 @@
 // Assignment spawns (variable and element), statement spawns, several
 // futures at a sync, syncs at return, break and the end of a block, catch
 // handlers, and a parallel function without spawns.
-// RUN: %spice-rewrite %s --no-line-directives | FileCheck %s
+// RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/forms.cpp
+// RUN: %spice-rewrite %t/forms.cpp --no-line-directives | FileCheck %s
 #include <spice/spice.h>
 
 int f(int x) { return x; }
@@ -73,5 +74,11 @@ void g(int &x) { ++x; }
   return total;
 }
 // CHECK: long spice_parallel_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group; spice_task.tick();
-// CHECK: spice_group.fork(spice_task, [spice_arg0 = k](spice::Task) mutable { return f(std::move(spice_arg0)); });
-// CHECK: spice_group.sync(spice_task);
+// CHECK-NEXT: long total = 0;
+// CHECK-NEXT: for (int k = 0; k < n; ++k)
+// CHECK-NEXT: // spice: spawn f(k)
+// CHECK-NEXT: spice_group.fork(spice_task, [spice_arg0 = k](spice::Task) mutable {
+// CHECK-NEXT: return f(std::move(spice_arg0));
+// CHECK-NEXT: });
+// CHECK-NEXT: // spice: sync
+// CHECK-NEXT: spice_group.sync(spice_task);

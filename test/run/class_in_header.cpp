@@ -21,11 +21,11 @@ int main() {
   Counter c(3);
   long total = 0;
   for (int round = 0; round < 20; ++round)
-    total += both(c, 1000000) / 1000;
+    total += both(c, 100000000) / 1000;
   std::printf("count %ld\n", c.count(0, 1000));
   std::printf("both %ld\n", total);
 }
 // CHECK: count 1498500
-// CHECK-NEXT: both 119999940000
+// CHECK-NEXT: both 1199999994000000
 // HDR: long count(long lo, long hi) const; long spice_parallel_count(spice::Task{{.*}}, long lo, long hi) const;
 // SYM: Counter::spice_parallel_count(

@@ -1,6 +1,7 @@
 // An exception thrown by a spawned call is rethrown by the sync (the
 // earliest spawn's wins); catching it inside the parallel function works,
-// and the function keeps spawning afterwards.
+// and the function keeps spawning afterwards. A spawned call that fails
+// after much work (the one another worker takes) fails its caller.
 // RUN: %run-spice %t %s | FileCheck %s
 #include <spice/spice.h>
 
@@ -19,6 +20,28 @@ static int checked(int x) {
     return checked(-1);
   int a = spice::spawn(deep, n - 1);
   int b = checked(n);
+  spice::sync();
+  return a + b;
+}
+
+[[spice::parallel]] long tree(int depth) {
+  if (depth == 0)
+    return 1;
+  long a = spice::spawn(tree, depth - 1);
+  long b = tree(depth - 1);
+  spice::sync();
+  return a + b;
+}
+
+[[spice::parallel]] long failing(int depth) {
+  long n = tree(depth);
+  throw std::runtime_error("failed after " + std::to_string(n));
+}
+
+// The spawn is the oldest job while tree() runs: the one the heartbeat shares.
+[[spice::parallel]] long work_then_fail(int depth) {
+  long a = spice::spawn(failing, depth);
+  long b = tree(depth);
   spice::sync();
   return a + b;
 }
@@ -46,6 +69,11 @@ int main() {
   } catch (const std::exception &e) {
     std::printf("deep: %s\n", e.what());
   }
+  try {
+    work_then_fail(22);
+  } catch (const std::exception &e) {
+    std::printf("late: %s\n", e.what());
+  }
 }
 // CHECK: ok 3
 // CHECK-NEXT: caught: negative -3
@@ -53,3 +81,4 @@ int main() {
 // CHECK-NEXT: caught: negative -4
 // CHECK-NEXT: both 5
 // CHECK-NEXT: deep: negative -1
+// CHECK-NEXT: late: failed after 4194304

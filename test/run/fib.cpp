@@ -14,10 +14,11 @@
 }
 
 int main() {
-  for (int n : {0, 1, 10, 25})
+  for (int n : {0, 1, 10, 25, 35})
     std::printf("fib(%d) = %ld\n", n, fib(n));
 }
 // CHECK: fib(0) = 0
 // CHECK-NEXT: fib(1) = 1
 // CHECK-NEXT: fib(10) = 55
 // CHECK-NEXT: fib(25) = 75025
+// CHECK-NEXT: fib(35) = 9227465

@@ -14,8 +14,8 @@
   return a + b;
 }
 
-int main() { std::printf("fib %ld two %ld\n", hfib(30), two(29)); }
-// CHECK: fib 832040 two 832040
+int main() { std::printf("fib %ld two %ld\n", hfib(34), two(33)); }
+// CHECK: fib 5702887 two 5702887
 // HDR: inline long spice_parallel_hfib(spice::Task{{.*}}, int n) {
 // HDR: inline long hfib(int n) {
 // SYM: spice_parallel_hfib(

@@ -1,6 +1,8 @@
 // Lambdas and function objects as callees (by value and by reference),
 // reference parameters binding the caller's objects, a result assigned to
-// an lvalue evaluated at the spawn, unqualified spawn/sync via using.
+// an lvalue evaluated at the spawn, unqualified spawn/sync via using. A
+// lambda and a function object that call back into a parallel function make
+// a tree big enough that other workers run some of them.
 // RUN: %run-spice %t %s | FileCheck %s
 #include <spice/spice.h>
 
@@ -34,6 +36,25 @@ static void append(std::string &out, const std::string &what) { out += what; }
   return results[0] + results[1] + results[2];
 }
 
-int main() { std::printf("work %d\n", work(4)); }
+[[spice::parallel]] long leaves(int depth);
+
+struct Subtree {
+  long operator()(int depth) const { return leaves(depth - 1); }
+};
+
+[[spice::parallel]] long leaves(int depth) {
+  if (depth == 0)
+    return 1;
+  long a = spawn([depth] { return leaves(depth - 1); });
+  long b = spawn(Subtree{}, depth);
+  sync();
+  return a + b;
+}
+
+int main() {
+  std::printf("work %d\n", work(4));
+  std::printf("leaves %ld\n", leaves(21));
+}
 // CHECK: left right
 // CHECK-NEXT: work 149
+// CHECK-NEXT: leaves 2097152

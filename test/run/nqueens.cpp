@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-constexpr int N = 9;
+constexpr int N = 11;
 
 static bool safe(const int *queens, int row, int col) {
   for (int r = 0; r < row; ++r) {
@@ -45,4 +45,4 @@ int main() {
   int queens[N];
   std::printf("%d-queens: %ld\n", N, solve(queens, 0));
 }
-// CHECK: 9-queens: 352
+// CHECK: 11-queens: 2680

@@ -37,7 +37,7 @@ static long partition(std::vector<long> &v, long lo, long hi) {
 int main() {
   std::vector<long> v;
   unsigned long x = 12345;
-  for (int i = 0; i < 200000; ++i) {
+  for (int i = 0; i < 2000000; ++i) {
     x = x * 6364136223846793005ul + 1442695040888963407ul;
     v.push_back(static_cast<long>(x >> 40));
   }

@@ -66,11 +66,11 @@ long Tree::sum(const Node *node) const {
 }
 
 int main() {
-  Tree tree(14);
+  Tree tree(20);
   std::printf("sum %ld\n", tree.sum(tree.root()));
   std::printf("one-call %ld\n", tree.sum_one_call(tree.root()));
   std::printf("count %ld\n", Tree::count(tree.root()));
 }
-// CHECK: sum 134209536
-// CHECK-NEXT: one-call 134209536
-// CHECK-NEXT: count 16383
+// CHECK: sum 549755289600
+// CHECK-NEXT: one-call 549755289600
+// CHECK-NEXT: count 1048575

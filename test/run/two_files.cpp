@@ -12,5 +12,5 @@
   return first + second;
 }
 
-int main() { std::printf("both %ld\n", both(100000)); }
-// CHECK: both 19999900000
+int main() { std::printf("both %ld\n", both(100000000)); }
+// CHECK: both 19999999900000000

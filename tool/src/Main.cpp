@@ -202,6 +202,17 @@ DatabaseArgs scanDatabaseArgs(int Argc, const char **Argv) {
 
 int main(int argc, const char **argv) {
   cl::SetVersionPrinter(printVersion);
+  // @file arguments, as compilers take them (spice_rewrite() passes a
+  // target's options that way); expanded before `--` splits the line.
+  BumpPtrAllocator Alloc;
+  SmallVector<const char *, 64> Expanded(argv, argv + argc);
+  if (Error E = cl::ExpansionContext(Alloc, cl::TokenizeGNUCommandLine)
+                    .expandResponseFiles(Expanded)) {
+    error(toString(std::move(E)));
+    return 2;
+  }
+  argc = static_cast<int>(Expanded.size());
+  argv = Expanded.data();
   // Without "--" or -p, parse as C++17 (clang-tidy would look for a
   // compile_commands.json next to the source, and complain without one).
   // A -p without a database is an error, not a parse without flags.

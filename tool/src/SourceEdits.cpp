@@ -1,6 +1,8 @@
 //===- SourceEdits.cpp - Edits of one file's text, with #line directives --===//
 #include "SourceEdits.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -102,11 +104,23 @@ std::string SourceEdits::apply(llvm::StringRef FileName) const {
       Tail = LastLine;
       Body = Body.drop_back(LastLine.size());
     }
-    bool HasBody = !Body.trim().empty();
-    if (HasBody)
-      Out += lineDirective(lineOf(E->Begin), FileName) + "\n";
-    if (HasBody)
-      Out += Body.rtrim('\n').str() + "\n";
+    if (!Body.trim().empty()) {
+      // Every generated line counts as the line of the construct it
+      // replaces: after one directive, its later lines would count as the
+      // next user lines. Except where a line break may lie inside a comment,
+      // raw string or line continuation copied from the user: a directive
+      // there would change the text.
+      bool EachLine = !Body.contains("/*") && !Body.contains("R\"") &&
+                      !Body.contains("\\\n");
+      std::string Directive = lineDirective(lineOf(E->Begin), FileName);
+      llvm::SmallVector<llvm::StringRef, 16> BodyLines;
+      Body.rtrim('\n').split(BodyLines, '\n');
+      for (size_t I = 0; I < BodyLines.size(); ++I) {
+        if (I == 0 || EachLine)
+          Out += Directive + "\n";
+        Out += BodyLines[I].str() + "\n";
+      }
+    }
     llvm::StringRef Rest = Original.drop_front(E->End);
     Rest = Rest.take_until([](char C) { return C == '\n'; });
     // Nothing but blanks left on the user's line (and no edit there): drop

@@ -5,6 +5,11 @@
 #include <consumer/fib.h>
 #include <consumer/params.h>
 
+// Set by the target's compile options (CMakeLists.txt).
+#if !defined(__CHAR_UNSIGNED__) || !CONSUMER_CXX_ONLY
+#error "the target's compile options did not reach this compilation"
+#endif
+
 [[spice::parallel]] long fib(int n) {
   if (n < consumer::kSerialCutoff)
     return consumer::fib_serial(n);
