@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test suite: the runtime's unit and stress
 # tests (plain, under ThreadSanitizer, under AddressSanitizer+UBSan), the lit
-# suites of spice-rewrite, and the CMake consumer projects.
+# suites of spice-rewrite, a bounded run of the differential fuzzer (ctest),
+# and the CMake consumer projects.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/setup.sh"

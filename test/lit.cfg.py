@@ -7,7 +7,7 @@ import lit.formats
 config.name = "spice-rewrite"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
-config.excludes = ["Inputs", "tools", "consumer"]
+config.excludes = ["Inputs", "tools", "consumer", "fuzz"]
 config.test_source_root = os.path.dirname(__file__)
 # --param exec_root=<dir>: run in another directory, e.g. next to a normal
 # run of the same suites.

@@ -71,6 +71,7 @@ def main():
                     "shows a job run by another worker")
     ap.add_argument("--show-stats", action="store_true",
                     help="print each rewritten run's stats line to stderr")
+    ap.add_argument("--std", default="c++17", help="language standard")
     ap.add_argument("tmp")
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
@@ -81,9 +82,11 @@ def main():
     rewritten = []
     for src in args.sources:
         out = os.path.join(args.tmp, os.path.basename(src))
-        run([args.rewrite, src, "-o", out, "--header-dir", headers])
+        std_args = [] if args.std == "c++17" else ["--", "-std=" + args.std]
+        run([args.rewrite, src, "-o", out, "--header-dir", headers] +
+            std_args)
         rewritten.append(out)
-    flags = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror",
+    flags = ["-std=" + args.std, "-O2", "-Wall", "-Wextra", "-Werror",
              "-I" + args.include]
     # Quoted includes of the sources keep working from the output directory.
     for src in args.sources:

@@ -88,7 +88,9 @@ public:
     if (auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
       FD = FTD->getTemplatedDecl();
     if (FD && (isa<CXXConstructorDecl>(FD) || isa<CXXDestructorDecl>(FD) ||
-               isa<CXXConversionDecl>(FD) || FD->isOverloadedOperator() ||
+               isa<CXXConversionDecl>(FD) ||
+               (FD->isOverloadedOperator() &&
+                FD->getOverloadedOperator() != OO_Call) ||
                FD->isVariadic())) {
       S.Diag(Attr.getLoc(),
              Diags.getCustomDiagID(

@@ -11,6 +11,8 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <optional>
+
 using namespace clang;
 
 namespace spice_rewrite {
@@ -73,10 +75,55 @@ const CallExpr *asSpiceCall(const Expr *E, SpiceCallKind Kind) {
 /// single spawn argument of such a type).
 bool isCallableType(QualType T) {
   T = T.getNonReferenceType();
-  if (T->isDependentType() || T->isRecordType() || T->isFunctionType() ||
+  if (T->isDependentType() || T->isFunctionType() ||
       T->isFunctionPointerType() || T->isMemberFunctionPointerType())
     return true;
-  return false;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return false;
+  // A class is callable only with an operator() of its own or of a base
+  // (a std::vector result of a one-call form is not).
+  auto HasCall = [](const CXXRecordDecl *C) {
+    return llvm::any_of(C->methods(),
+                        [](const CXXMethodDecl *M) {
+                          return M->getOverloadedOperator() == OO_Call;
+                        }) ||
+           llvm::any_of(C->decls(), [](const Decl *D) {
+             const auto *FTD = dyn_cast<FunctionTemplateDecl>(D);
+             return FTD &&
+                    FTD->getTemplatedDecl()->getOverloadedOperator() == OO_Call;
+           });
+  };
+  if (HasCall(RD))
+    return true;
+  bool InBase = false;
+  RD->forallBases([&](const CXXRecordDecl *Base) {
+    InBase = InBase || HasCall(Base);
+    return true;
+  });
+  return InBase;
+}
+
+/// Whether the serial elision's one-argument spawn (serial.h) invokes its
+/// argument: the instantiated `spawn(F &&)` answers with its
+/// `if constexpr (std::is_invocable_v<F>)`. Empty when not instantiated.
+std::optional<bool> serialInvokesArgument(const CallExpr *Spawn,
+                                          const ASTContext &Ctx) {
+  const FunctionDecl *FD = Spawn->getDirectCallee();
+  if (!FD || FD->getNumParams() != 1 || !FD->getBody())
+    return std::nullopt;
+  const auto *Body = dyn_cast<CompoundStmt>(FD->getBody());
+  if (!Body)
+    return std::nullopt;
+  for (const Stmt *S : Body->body())
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      if (If->isConstexpr() && If->getCond() &&
+          !If->getCond()->isValueDependent()) {
+        bool Value = false;
+        if (If->getCond()->EvaluateAsBooleanCondition(Value, Ctx))
+          return Value;
+      }
+  return std::nullopt;
 }
 
 struct FinderState {
@@ -170,7 +217,9 @@ public:
       PC.Callee = singleParallelCandidate(UME->decls());
       PC.NameLoc = UME->getMemberLoc();
     }
-    if (!PC.Callee || !hasParallelVersion(PC.Callee, State.Scope))
+    // An explicit 'x.operator()(...)' stays a call of the entry point.
+    if (!PC.Callee || PC.Callee->isOverloadedOperator() ||
+        !hasParallelVersion(PC.Callee, State.Scope))
       return;
     PC.CalleeEnd = Callee->getEndLoc();
     for (const Expr *Arg : CE->arguments())
@@ -279,6 +328,11 @@ private:
       const auto *For = cast<CXXForRangeStmt>(S);
       scan(For->getInit());
       scan(For->getRangeInit());
+      // The loop variable lives in the body; a reference one names an
+      // element of the range.
+      if (const auto *Body = dyn_cast<CompoundStmt>(For->getBody()))
+        PF.VarBlocks[For->getLoopVariable()] = {Body, 0};
+      PF.RangeInits[For->getLoopVariable()] = For->getRangeInit();
       walkLoopBody(For->getBody());
       return;
     }
@@ -432,7 +486,15 @@ private:
     Site.Frames = Frames;
     Site.InBlock = InBlock;
     recognizeCallee(Site);
-    if (Site.CalleeDecl && Site.Callee != CalleeKind::Callable &&
+    // A function object is called through its parallel operator(); other
+    // callables (lambdas, pointers) through what they are.
+    bool Callable = Site.Callee == CalleeKind::Callable &&
+                    !(Site.CalleeDecl &&
+                      Site.CalleeDecl->getOverloadedOperator() == OO_Call &&
+                      Site.CalleeExpr && !isa<LambdaExpr>(Site.CalleeExpr));
+    if (Site.CalleeDecl && !Callable &&
+        (Site.Callee == CalleeKind::Callable ||
+         !Site.CalleeDecl->isOverloadedOperator()) &&
         hasParallelVersion(Site.CalleeDecl, State.Scope)) {
       Site.CallsParallel = true;
       State.noteUse(Site.CalleeDecl, S->getBeginLoc());
@@ -497,9 +559,13 @@ private:
     const Expr *First = stripImplicit(Args[0]);
     if (Args.size() == 1) {
       const auto *Inner = dyn_cast<CallExpr>(First);
+      // One call whose result the serial elision does not invoke means
+      // spawn(f, args...): f runs in the spawned call, not at the spawn.
+      std::optional<bool> Invokes = serialInvokesArgument(Spawn, State.Ctx);
       if (Inner && classifySpiceCall(Inner) == SpiceCallKind::None &&
-          (Inner->getType()->isDependentType() ||
-           !isCallableType(Inner->getType()))) {
+          (Invokes ? !*Invokes
+                   : Inner->getType()->isDependentType() ||
+                         !isCallableType(Inner->getType()))) {
         recognizeOneCall(Site, Inner);
         return;
       }
@@ -552,19 +618,10 @@ private:
     QualType T = First->getType().getNonReferenceType();
     if (const auto *PT = T->getAs<PointerType>())
       T = PT->getPointeeType();
-    if (const auto *LE = dyn_cast<LambdaExpr>(First)) {
-      if (!LE->isGenericLambda())
-        Site.CalleeDecl = LE->getCallOperator();
-    } else if (const auto *Proto = T->getAs<FunctionProtoType>()) {
+    if (const auto *Proto = T->getAs<FunctionProtoType>())
       Site.CalleeProto = Proto;
-    } else if (const CXXRecordDecl *RD = T->getAsCXXRecordDecl()) {
-      if (RD->hasDefinition()) {
-        auto Found =
-            RD->lookup(State.Ctx.DeclarationNames.getCXXOperatorName(OO_Call));
-        if (Found.isSingleResult())
-          Site.CalleeDecl = dyn_cast<FunctionDecl>(Found.front());
-      }
-    }
+    else
+      Site.CalleeDecl = callOperatorFor(T, Rest, State.Ctx);
     addArgs(Site, Rest);
   }
 
@@ -731,6 +788,60 @@ private:
 };
 
 } // namespace
+
+namespace {
+/// Whether a specialization of a generic operator() is the one the serial
+/// call with \p Args instantiated: its deduced parameters are the
+/// arguments' types, and references fit the value categories.
+bool fitsArguments(const FunctionDecl *Spec, const FunctionDecl *Pattern,
+                   llvm::ArrayRef<const Expr *> Args, const ASTContext &Ctx) {
+  if (Spec->getNumParams() != Args.size())
+    return false;
+  bool SameShape = Pattern->getNumParams() == Args.size();
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    if (SameShape && !Pattern->getParamDecl(I)->getType()->isDependentType())
+      continue; // not deduced: converts
+    QualType P = Spec->getParamDecl(I)->getType();
+    QualType A = Args[I]->getType();
+    if (!P->isReferenceType() && (A->isArrayType() || A->isFunctionType()))
+      A = Ctx.getDecayedType(A);
+    if (!Ctx.hasSameUnqualifiedType(P.getNonReferenceType(), A))
+      return false;
+    bool LValue = Args[I]->isLValue();
+    if (P->isRValueReferenceType() && LValue)
+      return false;
+    if (P->isLValueReferenceType() && !LValue &&
+        !P.getNonReferenceType().isConstQualified())
+      return false;
+  }
+  return true;
+}
+} // namespace
+
+const FunctionDecl *callOperatorFor(QualType T,
+                                    llvm::ArrayRef<const Expr *> Args,
+                                    const ASTContext &Ctx) {
+  const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return nullptr;
+  auto Found = RD->lookup(Ctx.DeclarationNames.getCXXOperatorName(OO_Call));
+  if (!Found.isSingleResult())
+    return nullptr;
+  if (const auto *FD = dyn_cast<FunctionDecl>(Found.front()))
+    return FD;
+  const auto *FTD = dyn_cast<FunctionTemplateDecl>(Found.front());
+  if (!FTD)
+    return nullptr;
+  const FunctionDecl *Match = nullptr;
+  for (const FunctionDecl *Spec : FTD->specializations()) {
+    if (!fitsArguments(Spec, FTD->getTemplatedDecl(), Args, Ctx))
+      continue;
+    if (Match)
+      return nullptr; // several fit: unknown
+    Match = Spec;
+  }
+  return Match;
+}
 
 bool hasParallelVersion(const FunctionDecl *FD, const RewriteScope &Scope) {
   if (!isParallelFunction(FD))

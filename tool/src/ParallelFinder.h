@@ -49,6 +49,14 @@ bool hasParallelVersion(const clang::FunctionDecl *FD,
 FinderResult findParallelCode(clang::ASTContext &Ctx,
                               const RewriteScope &Scope);
 
+/// The operator() that the serial call of a function object of type \p T
+/// with \p Args makes, when it can be known: the only one, or the one
+/// specialization of a generic one (a generic lambda) that fits the
+/// arguments. Null otherwise.
+const clang::FunctionDecl *
+callOperatorFor(clang::QualType T, llvm::ArrayRef<const clang::Expr *> Args,
+                const clang::ASTContext &Ctx);
+
 } // namespace spice_rewrite
 
 #endif

@@ -51,6 +51,7 @@ enum class CalleeKind {
 enum class CaptureMode {
   ByValue,     ///< copied (or moved from a temporary) at the spawn
   ByReference, ///< the same object as in the serial call
+  ByXValue,    ///< the same object, passed on as an xvalue (std::move(x))
 };
 
 struct SpawnArg {
@@ -90,6 +91,12 @@ struct SpawnSite {
   bool Local = false;     ///< future declared at the spawn (fast path)
   bool KeepResult = true; ///< the result is stored somewhere
   std::string Id;         ///< X in spice_call_X / spice_fut_X
+  /// Declaration of a type that cannot be default-constructed (or
+  /// assigned): the result waits in std::optional spice_res_X, and the
+  /// variable is declared at BindAt (a sync or return after the spawn in its
+  /// block), or never when nothing after the spawn names it.
+  bool Deferred = false;
+  const clang::Stmt *BindAt = nullptr;
 };
 
 /// A point where outstanding spawns must be joined.
@@ -135,6 +142,8 @@ struct ParallelFunction {
   llvm::DenseMap<const clang::VarDecl *,
                  std::pair<const clang::CompoundStmt *, unsigned>>
       VarBlocks;
+  /// The range of each range-for loop variable.
+  llvm::DenseMap<const clang::VarDecl *, const clang::Expr *> RangeInits;
   /// Set by the analysis: every spawn goes to one spice::SpawnGroup.
   bool UsesGroup = false;
   /// Blocks whose exits must sync the group (they hold a kept result).

@@ -17,15 +17,23 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/TextDiagnostic.h"
 #include "clang/Frontend/Utils.h"
 #include "llvm/ADT/SmallString.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
 
 namespace spice_rewrite {
 namespace {
+
+llvm::cl::opt<bool> InjectOverlap(
+    "inject-overlapping-edit", llvm::cl::Hidden,
+    llvm::cl::desc("Testing: add two overlapping edits, which must stop the "
+                   "rewrite with an internal error"));
 
 /// Collects every file the preprocessor reads, system headers included.
 class AllFilesCollector : public DependencyCollector {
@@ -42,16 +50,108 @@ bool declaresSpiceTask(ASTContext &Ctx) {
   return false;
 }
 
+/// The one-call form of a void call, spawn(f(x)), fails in the serial
+/// elision: Clang says "no matching function for call to 'spawn'", with a
+/// note from serial.h, "cannot form a reference to 'void'". This consumer
+/// holds such an error until its notes tell which it is, then drops it for
+/// the tool's own error (reported after the parse) or prints it unchanged.
+class VoidSpawnFilter : public DiagnosticConsumer {
+public:
+  VoidSpawnFilter(DiagnosticsEngine &Diags, const LangOptions &LangOpts)
+      : Inner(Diags.getClient()),
+        Owned(Diags.ownsClient() ? Diags.takeClient() : nullptr),
+        LangOpts(LangOpts), DiagOpts(&Diags.getDiagnosticOptions()) {}
+
+  void BeginSourceFile(const LangOptions &LO, const Preprocessor *PP) override {
+    Inner->BeginSourceFile(LO, PP);
+  }
+  void EndSourceFile() override {
+    release();
+    Inner->EndSourceFile();
+  }
+  void finish() override {
+    release();
+    Inner->finish();
+  }
+  bool IncludeInDiagnosticCounts() const override {
+    return Inner->IncludeInDiagnosticCounts();
+  }
+
+  void HandleDiagnostic(DiagnosticsEngine::Level Level,
+                        const Diagnostic &Info) override {
+    if (Level == DiagnosticsEngine::Note && !Held.empty()) {
+      llvm::SmallString<128> Text;
+      Info.FormatDiagnostic(Text);
+      if (llvm::StringRef(Text).contains("cannot form a reference to 'void'") &&
+          Info.hasSourceManager() && Info.getLocation().isValid()) {
+        const SourceManager &SM = Info.getSourceManager();
+        if (SM.getFilename(SM.getSpellingLoc(Info.getLocation()))
+                .ends_with("serial.h"))
+          VoidSpawn = true;
+      }
+      Held.emplace_back(Level, Info);
+      return;
+    }
+    release();
+    if (Level == DiagnosticsEngine::Error) {
+      llvm::SmallString<128> Text;
+      Info.FormatDiagnostic(Text);
+      if (Text == "no matching function for call to 'spawn'") {
+        Held.emplace_back(Level, Info);
+        HeldAt = Info.getLocation();
+        return;
+      }
+    }
+    DiagnosticConsumer::HandleDiagnostic(Level, Info);
+    Inner->HandleDiagnostic(Level, Info);
+  }
+
+  /// Decides about a held error; returns the void one-call spawns so far.
+  const std::vector<SourceLocation> &release() {
+    if (Held.empty())
+      return VoidSpawns;
+    if (VoidSpawn) {
+      VoidSpawns.push_back(HeldAt);
+    } else {
+      TextDiagnostic Printer(llvm::errs(), LangOpts, DiagOpts.get());
+      for (StoredDiagnostic &D : Held) {
+        if (D.getLevel() >= DiagnosticsEngine::Error)
+          ++NumErrors;
+        Printer.emitStoredDiagnostic(D);
+      }
+    }
+    Held.clear();
+    VoidSpawn = false;
+    return VoidSpawns;
+  }
+
+private:
+  DiagnosticConsumer *Inner;
+  std::unique_ptr<DiagnosticConsumer> Owned;
+  const LangOptions &LangOpts;
+  IntrusiveRefCntPtr<DiagnosticOptions> DiagOpts;
+  std::vector<StoredDiagnostic> Held;
+  SourceLocation HeldAt;
+  bool VoidSpawn = false;
+  std::vector<SourceLocation> VoidSpawns;
+};
+
 class RewriteConsumer : public ASTConsumer {
 public:
   RewriteConsumer(CompilerInstance &CI, RewriteActionFactory &Factory,
                   std::shared_ptr<AllFilesCollector> Files,
-                  std::shared_ptr<IncludeTracker> Includes)
+                  std::shared_ptr<IncludeTracker> Includes,
+                  VoidSpawnFilter *Filter)
       : CI(CI), Factory(Factory), Files(std::move(Files)),
-        Includes(std::move(Includes)) {}
+        Includes(std::move(Includes)), Filter(Filter) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     DiagnosticsEngine &Diags = CI.getDiagnostics();
+    for (SourceLocation At : Filter->release())
+      Diagnoser(Diags).error(
+          At, "the one-call form 'spice::spawn(f(args...))' needs a call "
+              "that returns a value, and this one is void; spawn a void "
+              "function as 'spice::spawn(f, args...)'");
     if (Diags.hasErrorOccurred())
       return;
     const SourceManager &SM = Ctx.getSourceManager();
@@ -112,8 +212,21 @@ private:
     SnippetFormatter Format(Name);
     RewriteEmitter Emitter(Ctx, Diag, Format, Edits, Scope, File);
     Emitter.emit(Found);
-    if (File != Ctx.getSourceManager().getMainFileID())
-      redirectLocalIncludes(Ctx.getSourceManager(), Scope, File, Edits);
+    const SourceManager &SM = Ctx.getSourceManager();
+    if (File != SM.getMainFileID())
+      redirectLocalIncludes(SM, Scope, File, Edits);
+    if (InjectOverlap && File == SM.getMainFileID()) {
+      Edits.replace(0, 2, "/*");
+      Edits.replace(1, 3, "*/");
+    }
+    // Overlapping edits are a bug of the tool: one would be lost, so the
+    // output would be wrong. Fail loudly instead of writing it.
+    if (std::optional<unsigned> At = Edits.overlap()) {
+      Diag.error(SM.getComposedLoc(File, *At),
+                 "internal error of spice-rewrite: two edits overlap here; "
+                 "nothing was written (please report this with the input)");
+      return "";
+    }
     if (Edits.empty())
       return Buffer.str();
     return Edits.apply(Factory.LineDirectives ? llvm::StringRef(Name)
@@ -166,6 +279,7 @@ private:
   RewriteActionFactory &Factory;
   std::shared_ptr<AllFilesCollector> Files;
   std::shared_ptr<IncludeTracker> Includes;
+  VoidSpawnFilter *Filter;
 };
 
 class RewriteAction : public ASTFrontendAction {
@@ -178,7 +292,10 @@ public:
     Files->attachToPreprocessor(CI.getPreprocessor());
     auto Includes = std::make_shared<IncludeTracker>();
     Includes->attach(CI.getPreprocessor());
-    return std::make_unique<RewriteConsumer>(CI, Factory, Files, Includes);
+    auto *Filter = new VoidSpawnFilter(CI.getDiagnostics(), CI.getLangOpts());
+    CI.getDiagnostics().setClient(Filter, /*ShouldOwnClient=*/true);
+    return std::make_unique<RewriteConsumer>(CI, Factory, Files, Includes,
+                                             Filter);
   }
 
 private:

@@ -61,10 +61,34 @@ bool endsWithJump(const CompoundStmt *CS) {
   return false;
 }
 
+/// The name of the parallel version: spice_parallel_NAME, and
+/// spice_parallel_call_operator for an operator().
+std::string parallelName(const FunctionDecl *FD) {
+  if (FD->getOverloadedOperator() == OO_Call)
+    return std::string(ParallelPrefix) + "call_operator";
+  return ParallelPrefix + FD->getNameAsString();
+}
+
+/// The length of a declaration's name as written ("operator ()" spans
+/// several tokens).
+unsigned nameLength(const FunctionDecl *FD, const SourceManager &SM,
+                    const LangOptions &LangOpts) {
+  SourceLocation B = FD->getLocation(), E = FD->getNameInfo().getEndLoc();
+  unsigned Len = Lexer::MeasureTokenLength(B, SM, LangOpts);
+  if (E.isValid() && B.isFileID() && E.isFileID() &&
+      SM.getFileID(B) == SM.getFileID(E) &&
+      SM.getFileOffset(E) >= SM.getFileOffset(B))
+    Len = SM.getFileOffset(E) - SM.getFileOffset(B) +
+          Lexer::MeasureTokenLength(E, SM, LangOpts);
+  return Len;
+}
+
 /// The place where a declaration's text starts: its template header if any.
 SourceLocation headBegin(const FunctionDecl *FD) {
+  // An abbreviated template (auto parameters only) has no written header.
   if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
-    return FTD->getBeginLoc();
+    if (FTD->getTemplateParameters()->getTemplateLoc().isValid())
+      return FTD->getBeginLoc();
   return FD->getOuterLocStart();
 }
 
@@ -149,6 +173,22 @@ RewriteEmitter::semicolonAfter(SourceLocation Loc) const {
   return std::nullopt;
 }
 
+std::optional<unsigned> RewriteEmitter::tokenAt(unsigned Offset,
+                                                tok::TokenKind Kind) const {
+  SourceLocation At =
+      SM.getLocForStartOfFile(File).getLocWithOffset(Offset);
+  Token T;
+  // getRawToken keeps comments as tokens: step over them.
+  do {
+    if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
+      return std::nullopt;
+    At = T.getEndLoc();
+  } while (T.is(tok::comment));
+  if (!T.is(Kind))
+    return std::nullopt;
+  return offsetOf(T.getLocation());
+}
+
 std::optional<RewriteEmitter::Range>
 RewriteEmitter::stmtRange(const Stmt *S) const {
   std::optional<Range> R = fileRange(S->getSourceRange());
@@ -158,14 +198,11 @@ RewriteEmitter::stmtRange(const Stmt *S) const {
                    isa<ContinueStmt>(S) || isa<GotoStmt>(S) || isa<DeclStmt>(S);
   llvm::StringRef Buffer = SM.getBufferData(File);
   if (NeedsSemi && (R->End == 0 || Buffer[R->End - 1] != ';')) {
-    unsigned I = R->End;
-    while (I < Buffer.size() && (Buffer[I] == ' ' || Buffer[I] == '\t' ||
-                                 Buffer[I] == '\n' || Buffer[I] == '\r'))
-      ++I;
-    if (I < Buffer.size() && Buffer[I] == ';')
-      R->End = I + 1;
-    else
+    // The next token, over blanks and comments, must be the ';'.
+    std::optional<unsigned> Semi = tokenAt(R->End, tok::semi);
+    if (!Semi)
       return std::nullopt;
+    R->End = *Semi + 1;
   }
   return R;
 }
@@ -316,20 +353,68 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
       if (std::optional<Range> R = attributeRemoval(A, Text, *AB, AEnd))
         Local.push_back({R->Begin, R->End, ""});
     }
+  // Where the text of a default argument ends: after its last token, which
+  // may be the first half of a '>>' split by the parser or a macro.
+  auto endAfter = [&](SourceLocation L) -> std::optional<unsigned> {
+    if (L.isFileID()) {
+      std::optional<unsigned> At = local(L);
+      if (!At)
+        return std::nullopt;
+      return *At + Lexer::MeasureTokenLength(L, SM, LangOpts);
+    }
+    std::optional<unsigned> At = local(SM.getExpansionLoc(L));
+    if (At && Text.substr(*At).starts_with(">>"))
+      return *At + 1;
+    CharSourceRange R = SM.getExpansionRange(L);
+    std::optional<unsigned> End = local(R.getEnd());
+    if (!End)
+      return std::nullopt;
+    return R.isTokenRange()
+               ? *End + Lexer::MeasureTokenLength(R.getEnd(), SM, LangOpts)
+               : *End;
+  };
+  auto beginAt = [&](SourceLocation L) {
+    return local(L.isFileID() ? L : SM.getExpansionLoc(L));
+  };
+  // Drops "= default" from a parameter: from its '=' token (found by lexing,
+  // so comments around it do not matter) to the default's end.
+  auto removeDefault = [&](unsigned ParamBegin, unsigned DefaultBegin,
+                           unsigned DefaultEnd) {
+    std::optional<unsigned> Eq;
+    SourceLocation At = SM.getComposedLoc(FID, Begin + ParamBegin);
+    for (unsigned Guard = 0; Guard < 512; ++Guard) {
+      Token T;
+      if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
+        break;
+      unsigned Off = SM.getFileOffset(T.getLocation()) - Begin;
+      if (Off >= DefaultBegin)
+        break;
+      if (T.is(tok::equal))
+        Eq = Off;
+      At = T.getEndLoc();
+    }
+    if (!Eq) {
+      addDefaultRemoval(Local, Text, ParamBegin, DefaultBegin);
+      Local.back().End = DefaultEnd;
+      return;
+    }
+    unsigned From = *Eq;
+    while (From > ParamBegin &&
+           (Text[From - 1] == ' ' || Text[From - 1] == '\t'))
+      --From;
+    Local.push_back({From, DefaultEnd, ""});
+  };
   if (StripDefaults) {
     for (const ParmVarDecl *P : FD->parameters()) {
       if (!P->hasDefaultArg() || P->hasInheritedDefaultArg())
         continue;
       SourceRange DR = P->getDefaultArgRange();
-      std::optional<unsigned> DB = local(DR.getBegin());
-      std::optional<unsigned> DE = local(DR.getEnd());
-      std::optional<unsigned> PB = local(P->getBeginLoc());
+      std::optional<unsigned> DB = beginAt(DR.getBegin());
+      std::optional<unsigned> DE = endAfter(DR.getEnd());
+      std::optional<unsigned> PB = beginAt(P->getBeginLoc());
       if (!DB || !DE || !PB)
         continue;
-      unsigned DEnd =
-          *DE + Lexer::MeasureTokenLength(DR.getEnd(), SM, LangOpts);
-      addDefaultRemoval(Local, Text, *PB, *DB);
-      Local.back().End = DEnd;
+      removeDefault(*PB, *DB, *DE);
     }
     if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
       for (const NamedDecl *P : *FTD->getTemplateParameters()) {
@@ -340,17 +425,18 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
         } else if (const auto *NP = dyn_cast<NonTypeTemplateParmDecl>(P)) {
           if (NP->hasDefaultArgument() && !NP->defaultArgumentWasInherited())
             DR = NP->getDefaultArgument().getSourceRange();
+        } else if (const auto *TT = dyn_cast<TemplateTemplateParmDecl>(P)) {
+          if (TT->hasDefaultArgument() && !TT->defaultArgumentWasInherited())
+            DR = TT->getDefaultArgument().getSourceRange();
         }
         if (DR.isInvalid())
           continue;
-        std::optional<unsigned> DB = local(DR.getBegin());
-        std::optional<unsigned> DE = local(DR.getEnd());
-        std::optional<unsigned> PB = local(P->getBeginLoc());
+        std::optional<unsigned> DB = beginAt(DR.getBegin());
+        std::optional<unsigned> DE = endAfter(DR.getEnd());
+        std::optional<unsigned> PB = beginAt(P->getBeginLoc());
         if (!DB || !DE || !PB)
           continue;
-        addDefaultRemoval(Local, Text, *PB, *DB);
-        Local.back().End =
-            *DE + Lexer::MeasureTokenLength(DR.getEnd(), SM, LangOpts);
+        removeDefault(*PB, *DB, *DE);
       }
   }
   if (NameParams) {
@@ -364,9 +450,8 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
   }
   if (Kind == HeadKind::Parallel) {
     if (std::optional<unsigned> NameAt = local(FD->getLocation())) {
-      unsigned Len = Lexer::MeasureTokenLength(FD->getLocation(), SM, LangOpts);
-      Local.push_back(
-          {*NameAt, *NameAt + Len, ParallelPrefix + FD->getNameAsString()});
+      unsigned Len = nameLength(FD, SM, LangOpts);
+      Local.push_back({*NameAt, *NameAt + Len, parallelName(FD)});
     }
     FunctionTypeLoc FTL = FD->getFunctionTypeLoc();
     std::optional<unsigned> LParen =
@@ -381,7 +466,14 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
             {*LParen + 1, *LParen + 1, std::string(ContextParams) + ", "});
     }
   }
-  return llvm::StringRef(applyTextEdits(Text, std::move(Local))).trim().str();
+  std::optional<unsigned> Overlap;
+  std::string Out = applyTextEdits(Text, std::move(Local), &Overlap);
+  if (Overlap)
+    Diag.error(SM.getComposedLoc(FID, Begin + *Overlap),
+               "internal error of spice-rewrite: two edits of this "
+               "declaration overlap; nothing was written (please report this "
+               "with the input)");
+  return llvm::StringRef(Out).trim().str();
 }
 
 //===----------------------------------------------------------------------===//
@@ -430,14 +522,11 @@ void RewriteEmitter::emitCalls(ParallelFunction &PF) {
     std::optional<unsigned> CalleeEnd = offsetAfterToken(PC.CalleeEnd);
     if (!NameAt || !CalleeEnd)
       continue; // inside a macro: the call stays a call of the entry point
-    llvm::StringRef Buffer = SM.getBufferData(File);
-    unsigned Paren = *CalleeEnd;
-    while (Paren < Buffer.size() &&
-           (Buffer[Paren] == ' ' || Buffer[Paren] == '\t' ||
-            Buffer[Paren] == '\n'))
-      ++Paren;
-    if (Paren >= Buffer.size() || Buffer[Paren] != '(')
+    // The '(' that follows the callee, over blanks and comments.
+    std::optional<unsigned> LParen = tokenAt(*CalleeEnd, tok::l_paren);
+    if (!LParen)
       continue;
+    unsigned Paren = *LParen;
     unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
     Edits.replace(*NameAt, *NameAt + Len,
                   ParallelPrefix + PC.Callee->getNameAsString());
@@ -449,6 +538,8 @@ void RewriteEmitter::emitCalls(ParallelFunction &PF) {
 std::string RewriteEmitter::destText(const SpawnSite &Site) const {
   if (!Site.KeepResult)
     return "";
+  if (Site.Deferred)
+    return "spice_res_" + Site.Id;
   if (Site.Form == SpawnForm::Declaration)
     return Site.Var->getNameAsString();
   auto It = DestNames.find(&Site);
@@ -535,7 +626,10 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
                                        ? "&spice_fn = "
                                        : "spice_fn = ") +
                        takeText(Site.CalleeExpr));
-    CalleeText = "spice_fn";
+    // A function object whose operator() is parallel: its parallel version.
+    CalleeText = Site.CallsParallel
+                     ? "spice_fn." + parallelName(Site.CalleeDecl)
+                     : std::string("spice_fn");
   }
   if (ImplicitThis)
     Captures.insert(Captures.begin(), "this");
@@ -552,6 +646,11 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     if (Arg.Mode == CaptureMode::ByReference) {
       Captures.push_back("&" + Name + " = " + takeText(Arg.E));
       Passed.push_back(Name);
+    } else if (Arg.Mode == CaptureMode::ByXValue) {
+      // An init-capture cannot bind an lvalue reference to an xvalue.
+      Captures.push_back("&" + Name + " = spice::detail::lvalue_of(" +
+                         takeText(Arg.E) + ")");
+      Passed.push_back("std::move(" + Name + ")");
     } else {
       Captures.push_back(Name + " = " + takeText(Arg.E));
       Passed.push_back("std::move(" + Name + ")");
@@ -600,7 +699,19 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
               (VD->getTypeSourceInfo() &&
                VD->getTypeSourceInfo()->getType()->getContainedDeducedType());
     std::string Attrs = Site.KeepResult ? "" : "[[maybe_unused]] ";
-    if (Deduced) {
+    if (Site.Deferred) {
+      // No default constructor: the result waits here until the variable
+      // is declared at the sync.
+      VarDecl = "spice::detail::Deferred<std::invoke_result_t<decltype("
+                "spice_call_" +
+                X + ") &, spice::Task>> spice_res_" + X + ";";
+      Deduced = true;
+      if (Site.BindAt)
+        Bindings[Site.BindAt] +=
+            "\n" +
+            rawText(SourceRange(Site.S->getBeginLoc(), VD->getLocation())) +
+            " = std::move(*spice_res_" + X + ");";
+    } else if (Deduced) {
       VarDecl = Attrs + "std::invoke_result_t<decltype(spice_call_" + X +
                 ") &, spice::Task> " + VD->getNameAsString() + ";";
     } else {
@@ -788,7 +899,7 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
     }
     std::string Text =
         "// spice: sync: each call runs here unless another worker took it\n" +
-        Code;
+        Code + Bindings.lookup(P.S);
     std::string Indent = Edits.indentationAt(R->Begin);
     if (!P.InBlock && Group == false && Code[0] != '{' &&
         Code.find(";\n") != std::string::npos)
@@ -806,7 +917,8 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
   std::string Indent = Edits.indentationAt(R->Begin);
   std::string Inner = Indent + "  ";
   std::string Open = "{\n" + Inner + "// spice: sync before " + What + "\n" +
-                     Inner + Format.format(Code, Inner) + "\n" + Inner;
+                     Inner + Format.format(Code + Bindings.lookup(P.S), Inner) +
+                     "\n" + Inner;
   Edits.insert(R->Begin, Open, InsertOrder::Open);
   Edits.insert(R->End, " }", InsertOrder::Close);
 }
@@ -900,8 +1012,8 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
   Edits.insert(DeclStart, Before, InsertOrder::Open);
 
   // In place: the parallel version.
-  unsigned NameLen = Lexer::MeasureTokenLength(FD->getLocation(), SM, LangOpts);
-  Edits.replace(*NameAt, *NameAt + NameLen, ParallelPrefix + Name);
+  unsigned NameLen = nameLength(FD, SM, LangOpts);
+  Edits.replace(*NameAt, *NameAt + NameLen, parallelName(FD));
   unsigned Open = LParen.value_or(0) + 1, Close = RParen.value_or(0);
   if (FD->getNumParams() == 0)
     Edits.replace(Open, Close, ContextParams);
@@ -923,12 +1035,17 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
                         (P->isParameterPack() ? "..." : ""));
     ++I;
   }
-  std::string Callee = ParallelPrefix + Name;
+  std::string Callee = parallelName(FD);
   if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate()) {
     std::vector<std::string> Args;
     bool AllNamed = true;
-    for (const NamedDecl *P : *FTD->getTemplateParameters()) {
-      if (P->getName().empty())
+    const TemplateParameterList *Params = FTD->getTemplateParameters();
+    for (const NamedDecl *P : *Params) {
+      // Parameters invented for 'auto' parameters cannot be named.
+      bool Invented = Params->getTemplateLoc().isInvalid() ||
+                      SM.isBeforeInTranslationUnit(Params->getRAngleLoc(),
+                                                   P->getLocation());
+      if (P->getName().empty() || Invented)
         AllNamed = false;
       Args.push_back(P->getNameAsString() +
                      (P->isParameterPack() ? "..." : ""));

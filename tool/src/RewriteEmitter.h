@@ -41,6 +41,10 @@ private:
   std::optional<unsigned> offsetOf(clang::SourceLocation Loc) const;
   std::optional<unsigned> offsetAfterToken(clang::SourceLocation Loc) const;
   std::optional<unsigned> semicolonAfter(clang::SourceLocation Loc) const;
+  /// The offset of the first token at or after \p Offset (blanks and
+  /// comments skipped) when it is of kind \p Kind.
+  std::optional<unsigned> tokenAt(unsigned Offset,
+                                  clang::tok::TokenKind Kind) const;
   bool require(std::optional<Range> R, clang::SourceLocation At,
                const char *What);
 
@@ -88,6 +92,9 @@ private:
   clang::FileID File;
   /// spice_dst_X names of assignment spawns with a non-variable destination.
   llvm::DenseMap<const SpawnSite *, std::string> DestNames;
+  /// Declarations of deferred spawn results, by the sync or return that
+  /// declares them.
+  llvm::DenseMap<const clang::Stmt *, std::string> Bindings;
 };
 
 } // namespace spice_rewrite

@@ -29,7 +29,33 @@ std::string SourceEdits::takeText(unsigned Begin, unsigned End) {
       Kept.push_back(std::move(E));
   }
   Edits = std::move(Kept);
-  return applyTextEdits(Original.slice(Begin, End), std::move(Inner));
+  std::optional<unsigned> Overlap;
+  std::string Text =
+      applyTextEdits(Original.slice(Begin, End), std::move(Inner), &Overlap);
+  if (Overlap && !TakenOverlap)
+    TakenOverlap = Begin + *Overlap;
+  return Text;
+}
+
+std::optional<unsigned> SourceEdits::overlap() const {
+  if (TakenOverlap)
+    return TakenOverlap;
+  // The order apply() uses; an edit starting inside a replacement before it
+  // overlaps (insertions at a replacement's end do not).
+  std::vector<const Edit *> Sorted;
+  for (const Edit &E : Edits)
+    Sorted.push_back(&E);
+  std::stable_sort(
+      Sorted.begin(), Sorted.end(), [](const Edit *A, const Edit *B) {
+        return A->Begin < B->Begin || (A->Begin == B->Begin && A->End < B->End);
+      });
+  unsigned Pos = 0;
+  for (const Edit *E : Sorted) {
+    if (E->Begin < Pos)
+      return E->Begin;
+    Pos = std::max(Pos, E->End);
+  }
+  return std::nullopt;
 }
 
 unsigned SourceEdits::lineOf(unsigned Offset) const {
@@ -149,15 +175,19 @@ std::string SourceEdits::apply(llvm::StringRef FileName) const {
   return Out;
 }
 
-std::string applyTextEdits(llvm::StringRef Text, std::vector<TextEdit> Edits) {
+std::string applyTextEdits(llvm::StringRef Text, std::vector<TextEdit> Edits,
+                           std::optional<unsigned> *OverlapAt) {
   std::stable_sort(
       Edits.begin(), Edits.end(),
       [](const TextEdit &A, const TextEdit &B) { return A.Begin < B.Begin; });
   std::string Out;
   unsigned Pos = 0;
   for (const TextEdit &E : Edits) {
-    if (E.Begin < Pos)
+    if (E.Begin < Pos) {
+      if (OverlapAt && !*OverlapAt)
+        *OverlapAt = E.Begin;
       continue;
+    }
     Out += Text.slice(Pos, E.Begin);
     Out += E.Text;
     Pos = E.End;

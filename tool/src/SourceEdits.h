@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ public:
 
   bool empty() const { return Edits.empty(); }
 
+  /// Where two edits overlap (a bug of the tool: apply() would lose one),
+  /// if they do anywhere, counting those merged by takeText().
+  std::optional<unsigned> overlap() const;
+
   /// Applies every edit. With \p FileName non-empty, starts the output with a
   /// #line directive and brackets each multi-line edit with #line directives.
   std::string apply(llvm::StringRef FileName) const;
@@ -62,6 +67,7 @@ private:
   llvm::StringRef Original;
   std::vector<Edit> Edits;
   unsigned NextSeq = 0;
+  std::optional<unsigned> TakenOverlap;
 };
 
 /// A local edit of a copied piece of text (offsets relative to the piece).
@@ -70,8 +76,10 @@ struct TextEdit {
   std::string Text;
 };
 
-/// Applies non-overlapping edits to \p Text.
-std::string applyTextEdits(llvm::StringRef Text, std::vector<TextEdit> Edits);
+/// Applies non-overlapping edits to \p Text. An edit that overlaps an
+/// earlier one is skipped and its offset stored in \p OverlapAt.
+std::string applyTextEdits(llvm::StringRef Text, std::vector<TextEdit> Edits,
+                           std::optional<unsigned> *OverlapAt = nullptr);
 
 /// The text as one line: runs of whitespace become one space.
 std::string collapseWhitespace(llvm::StringRef Text);

@@ -11,6 +11,7 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <optional>
 
 using namespace clang;
@@ -130,6 +131,104 @@ std::string destName(const Expr *E) {
   return "result";
 }
 
+/// The variable whose storage a destination lvalue is (part of), looking
+/// through members, array elements, subscripts of class objects and
+/// references bound to such lvalues; null when the object may live elsewhere
+/// (behind a pointer, an iterator or a call).
+const VarDecl *storageRoot(const Expr *E, const ParallelFunction &PF) {
+  for (unsigned Guard = 0; E && Guard < 64; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+      if (!VD || !VD->getType()->isReferenceType())
+        return VD;
+      if (!VD->hasLocalStorage())
+        return nullptr;
+      auto Range = PF.RangeInits.find(VD);
+      E = Range != PF.RangeInits.end() ? Range->second : VD->getInit();
+      continue;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow())
+        return nullptr;
+      E = ME->getBase();
+      continue;
+    }
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      const Expr *Base = AS->getBase()->IgnoreParenImpCasts();
+      if (!Base->getType()->isArrayType())
+        return nullptr;
+      E = Base;
+      continue;
+    }
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
+      // An element of a container: it dies with the container.
+      if (Op->getOperator() != OO_Subscript || Op->getNumArgs() < 1 ||
+          Op->getArg(0)->getType()->isPointerType())
+        return nullptr;
+      E = Op->getArg(0);
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+/// Whether a variable of type \p T can be declared without an initializer
+/// (as far as the AST tells without asking Sema).
+bool defaultConstructible(QualType T, unsigned Depth = 0) {
+  while (const ArrayType *AT = T->getAsArrayTypeUnsafe())
+    T = AT->getElementType();
+  if (T->isReferenceType())
+    return false;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || Depth > 8)
+    return true;
+  if (!RD->needsImplicitDefaultConstructor()) {
+    for (const CXXConstructorDecl *C : RD->ctors())
+      if (C->isDefaultConstructor() && !C->isDeleted() &&
+          C->getAccess() == AS_public)
+        return true;
+    return false;
+  }
+  // The implicit one, unless a member or base makes it deleted.
+  for (const FieldDecl *F : RD->fields()) {
+    if (F->hasInClassInitializer())
+      continue;
+    QualType FT = F->getType();
+    if (FT->isReferenceType() ||
+        (FT.isConstQualified() && !FT->getAsCXXRecordDecl()) ||
+        !defaultConstructible(FT, Depth + 1))
+      return false;
+  }
+  for (const CXXBaseSpecifier &B : RD->bases())
+    if (!defaultConstructible(B.getType(), Depth + 1))
+      return false;
+  return true;
+}
+
+/// Whether the join can assign a result to a variable of type \p T declared
+/// without an initializer: default-constructible and assignable.
+bool assignableWhenDeclared(QualType T) {
+  T = T.getNonReferenceType();
+  if (T->isDependentType())
+    return true; // cannot tell: the ordinary form
+  if (!defaultConstructible(T))
+    return false;
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition())
+    return true;
+  // const or reference members delete the implicit assignments.
+  for (const FieldDecl *F : RD->fields())
+    if (F->getType().isConstQualified() || F->getType()->isReferenceType())
+      return false;
+  for (const CXXMethodDecl *M : RD->methods())
+    if ((M->isCopyAssignmentOperator() || M->isMoveAssignmentOperator()) &&
+        M->isDeleted())
+      return false;
+  return true;
+}
+
 } // namespace
 
 bool hasLaterSyncOrReturn(const ParallelFunction &PF, const CompoundStmt *Block,
@@ -173,14 +272,22 @@ void SpawnAnalysis::analyze(ParallelFunction &PF) {
   checkForbidden(PF);
   checkDeclarations(PF);
   for (SpawnSite &Site : PF.Spawns)
-    chooseCaptures(Site);
+    chooseCaptures(PF, Site);
   classify(PF);
   nameSpawns(PF);
+  planDeferred(PF);
   checkRaces(PF);
   checkGotos(PF);
 }
 
 void SpawnAnalysis::checkForbidden(ParallelFunction &PF) {
+  if (PF.FD->isConstexpr())
+    Diag.error(PF.FD->getLocation(),
+               "a [[spice::parallel]] function cannot be %select{constexpr|"
+               "consteval}0: its entry point runs on the thread pool, which "
+               "no constant expression can; keep a separate constexpr "
+               "function for constant evaluation")
+        << PF.FD->isConsteval();
   for (const CallExpr *Call : PF.Misplaced) {
     if (classifySpiceCall(Call) == SpiceCallKind::Sync)
       Diag.error(Call->getBeginLoc(),
@@ -244,9 +351,22 @@ void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
                  "cannot rewrite a sync written inside a macro expansion");
 }
 
-void SpawnAnalysis::chooseCaptures(SpawnSite &Site) {
-  const FunctionDecl *FD = Site.CalleeDecl;
-  const FunctionProtoType *Proto = Site.CalleeProto;
+/// Whether a temporary is created inside \p E (an xvalue naming part of it
+/// dies at the end of the spawn statement, so it cannot be referred to).
+static bool makesTemporary(const Stmt *S) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isa<MaterializeTemporaryExpr>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (makesTemporary(Child))
+      return true;
+  return false;
+}
+
+std::vector<CaptureMode> SpawnAnalysis::argumentModes(
+    const FunctionDecl *FD, const FunctionProtoType *Proto,
+    llvm::ArrayRef<const Expr *> Args, bool &AllKnown) {
   auto paramType = [&](unsigned I) -> std::optional<QualType> {
     if (FD) {
       unsigned N = FD->getNumParams();
@@ -260,17 +380,23 @@ void SpawnAnalysis::chooseCaptures(SpawnSite &Site) {
       return Proto->getParamType(I);
     return std::nullopt;
   };
-  for (unsigned I = 0; I < Site.Args.size(); ++I) {
-    SpawnArg &Arg = Site.Args[I];
-    ValueCategory Cat = categoryOf(Arg.E);
+  std::vector<CaptureMode> Modes;
+  AllKnown = true;
+  for (unsigned I = 0; I < Args.size(); ++I) {
+    const Expr *Arg = Args[I];
+    ValueCategory Cat = categoryOf(Arg);
     std::optional<QualType> Param = paramType(I);
-    Arg.Mode = CaptureMode::ByValue;
-    if (Param) {
+    CaptureMode Mode = CaptureMode::ByValue;
+    if (!Param) {
+      // Unknown parameter: copy at the spawn, so the call sees the value
+      // the argument had there (arguments are evaluated once, at the spawn).
+      AllKnown = false;
+    } else {
       if (auto *PackT = (*Param)->getAs<PackExpansionType>())
         Param = PackT->getPattern();
-      if ((*Param)->isReferenceType() && Cat == ValueCategory::LValue) {
+      if ((*Param)->isReferenceType() && Cat != ValueCategory::PRValue) {
         QualType Referee = (*Param)->getPointeeType();
-        QualType ArgT = Arg.E->getType();
+        QualType ArgT = Arg->getType();
         bool Same = Referee->isDependentType() || ArgT->isDependentType() ||
                     Ctx.hasSameUnqualifiedType(Referee, ArgT);
         if (!Same)
@@ -278,13 +404,104 @@ void SpawnAnalysis::chooseCaptures(SpawnSite &Site) {
             if (const CXXRecordDecl *From = ArgT->getAsCXXRecordDecl())
               Same = From->hasDefinition() && To->hasDefinition() &&
                      From->isDerivedFrom(To);
-        if (Same)
-          Arg.Mode = CaptureMode::ByReference;
+        // A reference parameter binds to the argument's object, as in the
+        // serial call; an xvalue is passed on as one.
+        if (Same && Cat == ValueCategory::LValue)
+          Mode = CaptureMode::ByReference;
+        else if (Same && !makesTemporary(Arg))
+          Mode = CaptureMode::ByXValue;
       }
-    } else if (Cat == ValueCategory::LValue && isClassLike(Arg.E->getType())) {
-      Arg.Mode = CaptureMode::ByReference;
     }
+    Modes.push_back(Mode);
   }
+  return Modes;
+}
+
+std::optional<std::vector<CaptureMode>>
+SpawnAnalysis::instantiatedModes(const ParallelFunction &PF,
+                                 const SpawnSite &Site) {
+  // In a template the callee may depend on template arguments: look at the
+  // same spawn in every instantiation, and use what they all agree on.
+  const FunctionTemplateDecl *FTD = PF.FD->getDescribedFunctionTemplate();
+  if (!FTD)
+    return std::nullopt;
+  SourceLocation At = Site.Spawn->getBeginLoc();
+  std::optional<std::vector<CaptureMode>> Agreed;
+  for (const FunctionDecl *Spec : FTD->specializations()) {
+    const CallExpr *Spawn = nullptr;
+    std::function<void(const Stmt *)> Find = [&](const Stmt *S) {
+      if (!S || Spawn)
+        return;
+      if (const auto *CE = dyn_cast<CallExpr>(S))
+        if (CE->getBeginLoc() == At &&
+            classifySpiceCall(CE) == SpiceCallKind::Spawn) {
+          Spawn = CE;
+          return;
+        }
+      for (const Stmt *Child : S->children())
+        Find(Child);
+    };
+    Find(Spec->getBody());
+    if (!Spawn || Spawn->getNumArgs() == 0)
+      continue;
+    const Expr *First = Spawn->getArg(0)->IgnoreImplicit();
+    std::vector<const Expr *> Args(Spawn->arg_begin() + 1, Spawn->arg_end());
+    const FunctionDecl *FD = nullptr;
+    const FunctionProtoType *Proto = nullptr;
+    if (Args.empty() && isa<CallExpr>(First)) {
+      const auto *Inner = cast<CallExpr>(First);
+      FD = Inner->getDirectCallee();
+      Args.assign(Inner->arg_begin(), Inner->arg_end());
+      if (isa<CXXOperatorCallExpr>(Inner) && !Args.empty())
+        Args.erase(Args.begin());
+      if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD))
+        if (MD->isInstance() && !isa<CXXOperatorCallExpr>(Inner) &&
+            !isa<CXXMemberCallExpr>(Inner) && !Args.empty())
+          Args.erase(Args.begin());
+    } else {
+      const Expr *Core = First->IgnoreParenImpCasts();
+      if (const auto *UO = dyn_cast<UnaryOperator>(Core))
+        if (UO->getOpcode() == UO_AddrOf)
+          Core = UO->getSubExpr()->IgnoreParenImpCasts();
+      QualType T = First->getType().getNonReferenceType();
+      if (const auto *PT = T->getAs<PointerType>())
+        T = PT->getPointeeType();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(Core))
+        FD = dyn_cast<FunctionDecl>(DRE->getDecl());
+      if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(FD))
+        if (MD->isInstance() && !Args.empty())
+          Args.erase(Args.begin()); // the object
+      if (!FD) {
+        if (const auto *P = T->getAs<FunctionProtoType>())
+          Proto = P;
+        else
+          FD = callOperatorFor(T, Args, Ctx);
+      }
+    }
+    if (Args.size() != Site.Args.size())
+      return std::nullopt;
+    bool Known = false;
+    std::vector<CaptureMode> Modes = argumentModes(FD, Proto, Args, Known);
+    if (!Known || (Agreed && *Agreed != Modes))
+      return std::nullopt;
+    Agreed = std::move(Modes);
+  }
+  return Agreed;
+}
+
+void SpawnAnalysis::chooseCaptures(ParallelFunction &PF, SpawnSite &Site) {
+  std::vector<const Expr *> ArgExprs;
+  for (const SpawnArg &Arg : Site.Args)
+    ArgExprs.push_back(Arg.E);
+  bool Known = false;
+  std::vector<CaptureMode> Modes =
+      argumentModes(Site.CalleeDecl, Site.CalleeProto, ArgExprs, Known);
+  if (!Known)
+    if (std::optional<std::vector<CaptureMode>> Inst =
+            instantiatedModes(PF, Site))
+      Modes = std::move(*Inst);
+  for (unsigned I = 0; I < Site.Args.size(); ++I)
+    Site.Args[I].Mode = Modes[I];
   if (Site.Object)
     Site.ObjectMode = !Site.ObjectIsPointer &&
                               categoryOf(Site.Object) == ValueCategory::LValue
@@ -318,26 +535,41 @@ void SpawnAnalysis::classify(ParallelFunction &PF) {
     if (!PF.UsesGroup || !Site.KeepResult)
       continue;
     Site.Local = false;
-    // The group stores the result at a later sync: only into a variable
-    // that is still alive then.
-    const VarDecl *Var =
-        Site.Form == SpawnForm::Declaration ? Site.Var : Site.DestVar;
+    // The group stores the result at a later sync, so the object it goes to
+    // must still be alive then. An assignment always stores (through a
+    // reference or into an element too). Only a local variable (or a part
+    // of one) that goes out of scope before any sync may lose it, and only
+    // when nothing can tell: its type has no destructor to observe it.
+    const VarDecl *Var = Site.Form == SpawnForm::Declaration
+                             ? Site.Var
+                             : storageRoot(Site.Dest, PF);
     if (!Var || !Var->hasLocalStorage() || isa<ParmVarDecl>(Var))
       continue;
     auto It = PF.VarBlocks.find(Var);
-    if (It == PF.VarBlocks.end()) {
-      Site.KeepResult = false;
-      continue;
-    }
-    const CompoundStmt *Block = It->second.first;
+    const CompoundStmt *Block =
+        It == PF.VarBlocks.end() ? nullptr : It->second.first;
     if (Block == Body)
       continue;
-    if (hasLaterSyncOrReturn(PF, Block, It->second.second)) {
-      if (llvm::find(PF.GroupSyncBlocks, Block) == PF.GroupSyncBlocks.end())
-        PF.GroupSyncBlocks.push_back(Block);
-    } else {
+    bool LaterSync =
+        Block && hasLaterSyncOrReturn(PF, Block, It->second.second);
+    if (!LaterSync && !Var->getType().isDestructedType() &&
+        !Var->getType().isVolatileQualified()) {
       Site.KeepResult = false;
+      continue;
     }
+    if (!Block) {
+      Diag.error(Site.Spawn->getBeginLoc(),
+                 "cannot keep this spawned result: %0 goes out of scope "
+                 "before the next spice::sync() and its type has a "
+                 "destructor; put the statement in braces")
+          << Var;
+      Site.KeepResult = false;
+      continue;
+    }
+    // The block syncs the group at its end (and at a break/continue
+    // leaving it) so the result arrives before the variable dies.
+    if (llvm::find(PF.GroupSyncBlocks, Block) == PF.GroupSyncBlocks.end())
+      PF.GroupSyncBlocks.push_back(Block);
   }
   if (PF.UsesGroup)
     for (SpawnSite &Site : PF.Spawns)
@@ -361,6 +593,82 @@ void SpawnAnalysis::nameSpawns(ParallelFunction &PF) {
     unsigned &Count = Used[Base];
     ++Count;
     Site.Id = Count == 1 ? Base : Base + "_" + std::to_string(Count);
+  }
+}
+
+/// Whether the variable declared at \p Loc has a type that the join cannot
+/// assign in some instantiation of \p FD's template.
+static bool unassignableInInstantiation(const FunctionDecl *FD,
+                                        SourceLocation Loc) {
+  const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate();
+  if (!FTD)
+    return false;
+  for (const FunctionDecl *Spec : FTD->specializations()) {
+    bool Found = false;
+    std::function<void(const Stmt *)> Find = [&](const Stmt *S) {
+      if (!S || Found)
+        return;
+      if (const auto *DS = dyn_cast<DeclStmt>(S))
+        for (const Decl *D : DS->decls())
+          if (const auto *VD = dyn_cast<VarDecl>(D))
+            if (VD->getLocation() == Loc &&
+                !assignableWhenDeclared(VD->getType()))
+              Found = true;
+      for (const Stmt *Child : S->children())
+        Find(Child);
+    };
+    Find(Spec->getBody());
+    if (Found)
+      return true;
+  }
+  return false;
+}
+
+void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
+  for (SpawnSite &Site : PF.Spawns) {
+    if (Site.Form != SpawnForm::Declaration || !Site.KeepResult)
+      continue;
+    QualType T = Site.Var->getType();
+    if (T->isDependentType()
+            ? !unassignableInInstantiation(PF.FD, Site.Var->getLocation())
+            : assignableWhenDeclared(T))
+      continue;
+    // Keep the result in an optional until a sync, then declare the
+    // variable there: it must be a sync or return of the spawn's block, and
+    // nothing before it may name the variable.
+    Site.Deferred = true;
+    const VarDecl *Var = Site.Var;
+    if (!Site.InBlock) {
+      Diag.error(Var->getLocation(),
+                 "a spawned result of type %0, which has no default "
+                 "constructor or assignment, must be declared directly in a "
+                 "block")
+          << Var->getType();
+      continue;
+    }
+    const Frame &Inner = Site.Frames.back();
+    const CompoundStmt *Block = Inner.Compound;
+    for (unsigned J = Inner.Index + 1; J < Block->size() && !Site.BindAt; ++J) {
+      const Stmt *Next = Block->body_begin()[J];
+      for (const SyncPoint &P : PF.Points)
+        if (P.S == Next && P.InBlock &&
+            (P.PointKind == SyncPoint::Sync ||
+             P.PointKind == SyncPoint::Return))
+          Site.BindAt = Next;
+      if (Site.BindAt)
+        break;
+      UseFinder Finder(Var);
+      Finder.TraverseStmt(const_cast<Stmt *>(Next));
+      if (!Finder.Found)
+        continue;
+      Diag.error(Finder.Found->getLocation(),
+                 "%0 is used before a spice::sync() of its own block: its "
+                 "type %1 has no default constructor or assignment, so the "
+                 "variable only exists after such a sync")
+          << Var << Var->getType() << Finder.Found->getSourceRange();
+      Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
+      break;
+    }
   }
 }
 

@@ -13,6 +13,8 @@
 #include "Diagnostics.h"
 #include "ParallelFinder.h"
 
+#include <optional>
+
 namespace spice_rewrite {
 
 class SpawnAnalysis {
@@ -31,9 +33,16 @@ public:
 private:
   void checkForbidden(ParallelFunction &PF);
   void checkDeclarations(ParallelFunction &PF);
-  void chooseCaptures(SpawnSite &Site);
+  void chooseCaptures(ParallelFunction &PF, SpawnSite &Site);
+  std::vector<CaptureMode>
+  argumentModes(const clang::FunctionDecl *FD,
+                const clang::FunctionProtoType *Proto,
+                llvm::ArrayRef<const clang::Expr *> Args, bool &AllKnown);
+  std::optional<std::vector<CaptureMode>>
+  instantiatedModes(const ParallelFunction &PF, const SpawnSite &Site);
   void classify(ParallelFunction &PF);
   void nameSpawns(ParallelFunction &PF);
+  void planDeferred(ParallelFunction &PF);
   void checkRaces(ParallelFunction &PF);
   void checkGotos(ParallelFunction &PF);
 

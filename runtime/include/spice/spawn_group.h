@@ -14,6 +14,41 @@
 
 namespace spice {
 
+namespace detail {
+/// Lets a spawn keep a reference to the object an xvalue argument names
+/// (std::move(x) for a T&& parameter): an init-capture binds only lvalues.
+template <class T> constexpr T &lvalue_of(T &&x) noexcept { return x; }
+
+/// Where a spawned result of a type without default constructor or
+/// assignment waits until the sync that declares its variable: the join
+/// assigns into it, which constructs the value in place.
+template <class T> class Deferred {
+public:
+  Deferred() noexcept {}
+  Deferred(const Deferred &) = delete;
+  Deferred &operator=(const Deferred &) = delete;
+  ~Deferred() {
+    if (full_)
+      get()->~T();
+  }
+  template <class U> Deferred &operator=(U &&value) {
+    if (full_) {
+      full_ = false;
+      get()->~T();
+    }
+    ::new (static_cast<void *>(buf_)) T(std::forward<U>(value));
+    full_ = true;
+    return *this;
+  }
+  T &operator*() noexcept { return *get(); }
+
+private:
+  T *get() noexcept { return std::launder(reinterpret_cast<T *>(buf_)); }
+  alignas(T) unsigned char buf_[sizeof(T)];
+  bool full_ = false;
+};
+} // namespace detail
+
 /// Collects exceptions while a sync joins its futures in reverse spawn order,
 /// so every future is joined and the exception of the earliest spawn wins.
 class SyncErrors {
