@@ -4,6 +4,7 @@
 // parameters given an xvalue (the same object, not a moved-out copy), and a
 // callee that depends on a template parameter.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdio>
@@ -22,6 +23,7 @@ static int look(const std::string &s) { return static_cast<int>(s.size()); }
   unsigned long n = 0;
   n = spice::spawn([](auto v) { return v.size(); }, s);
   s += "defgh";
+  keep_busy();
   spice::sync();
   std::string out;
   spice::spawn([](auto &o, auto what) { o += what; }, out, s);
@@ -29,6 +31,7 @@ static int look(const std::string &s) { return static_cast<int>(s.size()); }
   int i = spice::spawn(twice, 21);
   std::string t = spice::spawn(twice, s);
   s = "changed";
+  keep_busy();
   spice::sync();
   return n * 1000000 + out.size() * 10000 + i * 100 + t.size();
 }
@@ -38,10 +41,12 @@ static int look(const std::string &s) { return static_cast<int>(s.size()); }
   int a = spice::spawn(peek, std::move(v));
   std::string s = "four";
   int b = spice::spawn(look, std::move(s));
+  keep_busy();
   spice::sync();
   int c = static_cast<int>(v.size()) * 100 + static_cast<int>(s.size());
   std::vector<int> w{1, 2};
   int d = spice::spawn(take, std::move(w));
+  keep_busy();
   spice::sync();
   return a * 1000000 + b * 10000 + c * 10 + d + static_cast<int>(w.size());
 }
@@ -49,6 +54,7 @@ static int look(const std::string &s) { return static_cast<int>(s.size()); }
 template <class F, class T> [[spice::parallel]] int apply_to(F f, T x) {
   int r = spice::spawn(f, x);
   x = T();
+  keep_busy();
   spice::sync();
   return r;
 }

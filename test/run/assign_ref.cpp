@@ -2,6 +2,7 @@
 // group form (spawns in loops): the result is always stored. A local whose
 // destructor could observe the value syncs at the end of its block.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -26,6 +27,7 @@ struct Noisy {
   std::vector<std::uint64_t> a(5);
   for (std::uint64_t &slot : a)
     slot = spice::spawn(sq, k++);
+  keep_busy();
   spice::sync();
   std::uint64_t s = 0;
   for (std::uint64_t v : a)
@@ -39,6 +41,7 @@ struct Noisy {
     std::uint64_t &r = a[i];
     r = spice::spawn(sq, i + 2);
   }
+  keep_busy();
   spice::sync();
   return a[0] * 10000 + a[1] * 100 + a[2];
 }
@@ -49,6 +52,7 @@ struct Noisy {
     std::uint64_t &r = x;
     r = spice::spawn(sq, 4);
   }
+  keep_busy();
   spice::sync();
   return x + 9;
 }
@@ -65,6 +69,7 @@ struct Cell {
       c.v[i] = spice::spawn(sq, i + 5);
     w[i % 3] = spice::spawn(sq, i + 1);
   }
+  keep_busy();
   spice::sync();
   return c.v[0] * 1000 + c.v[1] + w[0] + w[1] + w[2];
 }
@@ -73,6 +78,7 @@ struct Cell {
   for (int i = 0; i < n; ++i) {
     Noisy dead;
     dead = spice::spawn(sq, i + 1);
+    keep_busy();
   }
   return seen;
 }

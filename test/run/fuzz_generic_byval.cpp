@@ -2,6 +2,7 @@
 // by-value `auto` parameter receives a copy made at the spawn, so the
 // parent's later changes to the argument are not seen by the spawned call.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -16,6 +17,7 @@
                             uint64_t{100});
   s += "defgh";
   v.push_back(4);
+  keep_busy();
   spice::sync();
   return a + b + s.size() * 10000;
 }

@@ -2,6 +2,7 @@
 // spawn of a type without a default constructor compiles and yields the
 // spawned result after the sync.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -17,6 +18,7 @@ NoDef make(uint64_t v) { return NoDef(v * 2); }
 [[spice::parallel]] uint64_t both(uint64_t x) {
   NoDef a = spice::spawn(make, x);
   auto b = spice::spawn([](uint64_t v) { return NoDef(v + 1); }, x);
+  keep_busy();
   spice::sync();
   return a.v * 1000 + b.v;
 }

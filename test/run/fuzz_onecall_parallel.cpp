@@ -3,6 +3,7 @@
 // spawns the call g(args), for every result type; it must not call g at the
 // spawn and then spawn a call of its result.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -34,6 +35,7 @@
   std::string s;
   s = spice::spawn(name(d + 5));
   auto f = spice::spawn(fib(static_cast<int>(d) + 15));
+  keep_busy();
   spice::sync();
   return a.size() * 1000000 + a.back() + s.size() * 100000 + f;
 }

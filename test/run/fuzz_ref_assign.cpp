@@ -3,6 +3,7 @@
 // the object the reference names, also when the reference lives in a block
 // that has no sync of its own (the function's final sync waits for it).
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -26,6 +27,7 @@ uint64_t sq(uint64_t k) { return k * k; }
     uint64_t &r = t[0];
     r = spice::spawn(fib, n);
   }
+  keep_busy();
   return t[0] + t[1];
 }
 
@@ -35,6 +37,7 @@ uint64_t sq(uint64_t k) { return k * k; }
     uint64_t &r = a[i];
     r = spice::spawn(sq, k + i);
   }
+  keep_busy();
   spice::sync();
   return a[0] + a[1] + a[2] + a[3];
 }
@@ -43,6 +46,7 @@ uint64_t sq(uint64_t k) { return k * k; }
   std::vector<uint64_t> v(3);
   for (uint64_t &slot : v)
     slot = spice::spawn(sq, k++);
+  keep_busy();
   spice::sync();
   return v[0] * 10000 + v[1] * 100 + v[2];
 }

@@ -2,6 +2,7 @@
 // (auto and constrained auto parameters), default template arguments (one
 // ending in '>>'), and a parallel operator() spawned through *this.
 // RUN: %run-spice --std=c++20 %t %s | FileCheck %s
+#include "Inputs/keep_busy.h"
 #include <spice/spice.h>
 
 #include <concepts>
@@ -14,6 +15,8 @@
     return n;
   long a = spice::spawn(fib_auto<decltype(n)>, n - 1);
   long b = fib_auto(n - 2);
+  if (n == 20) // the top call: lets its spawns move to another worker
+    keep_busy();
   spice::sync();
   return a + b;
 }
@@ -24,6 +27,8 @@
   int mid = lo + (hi - lo) / 2;
   long a = spice::spawn([&] { return count_if(p, lo, mid); });
   long b = count_if(p, mid, hi);
+  if (hi - lo == 1000) // the top call: lets its spawns move
+    keep_busy();
   spice::sync();
   return a + b;
 }
@@ -35,6 +40,8 @@ template <class T = long, class Less = std::less<T>,
     return n + static_cast<T>(V().size());
   T a = spice::spawn(fib_default<T, Less, V>, n - 1);
   T b = fib_default<T>(n - 2);
+  if (n == 20) // the top call: lets its spawns move to another worker
+    keep_busy();
   spice::sync();
   return a + b;
 }
@@ -45,6 +52,8 @@ struct Fib {
       return n;
     long a = spice::spawn(*this, n - 1);
     long b = (*this)(n - 2);
+    if (n == 20) // the top call: lets its spawns move to another worker
+      keep_busy();
     spice::sync();
     return a + b;
   }

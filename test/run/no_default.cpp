@@ -3,6 +3,7 @@
 // the variable is declared. Local futures and the group form, written and
 // deduced types, const, a type that depends on a template parameter.
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdio>
@@ -27,6 +28,7 @@ static int plain(int v) { return v * 3; }
   const Big y = spice::spawn(make_big, 4);
   auto z = spice::spawn(make_big, 5);
   Fixed f = spice::spawn(make_fixed, 6);
+  keep_busy();
   spice::sync();
   return x.v + y.v * 10 + z.v * 100 + f.v * 1000 +
          static_cast<int>(f.name.size());
@@ -35,6 +37,7 @@ static int plain(int v) { return v * 3; }
 [[spice::parallel]] int at_return(int n) {
   Big a = spice::spawn(make_big, n);
   Big b = make_big(n + 1);
+  keep_busy();
   return a.v * 100 + b.v;
 }
 
@@ -43,6 +46,7 @@ static int plain(int v) { return v * 3; }
   for (int i = 0; i < n; ++i)
     out[i] = spice::spawn(plain, i);
   Big b = spice::spawn(make_big, n);
+  keep_busy();
   spice::sync();
   int total = b.v * 1000;
   for (int v : out)
@@ -62,6 +66,7 @@ template <class T> T make(int v) { return T(v * 2); }
 
 template <class T> [[spice::parallel]] int templated(int n) {
   T t = spice::spawn(make<T>, n);
+  keep_busy();
   spice::sync();
   return t.v;
 }

@@ -2,6 +2,7 @@
 // callee whose result is not itself called by the serial elision: a
 // parallel function returning a class, a plain function, obj.m(x), p->m(x).
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -39,6 +40,7 @@ static Pair split(std::uint64_t x) { return {x / 3, x % 3}; }
   std::vector<std::uint64_t> y = spice::spawn(acc.repeat(d));
   std::vector<std::uint64_t> z;
   z = spice::spawn(p->repeat(d + 1));
+  keep_busy();
   spice::sync();
   return x.a * 100 + x.b + y.size() * 1000 + z.size() * 10000;
 }
