@@ -5,6 +5,7 @@
 // calls a parallel function and then calls or forks again pushes onto a job
 // list tail that the heartbeat has shared meanwhile. Repeated so that a
 // heartbeat lands in the window. RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdint>
@@ -43,6 +44,7 @@
 [[spice::parallel]] uint64_t two(int n) {
   uint64_t a = spice::spawn(combo, n);
   uint64_t b = spice::spawn(combo, n - 1);
+  keep_busy();
   spice::sync();
   return a + b;
 }

@@ -2,6 +2,7 @@
 // heartbeat shared the caller's job) and then forks or calls again must not
 // link onto a job that left the list (issue 8: the stale job-list tail).
 // RUN: %run-spice %t %s | FileCheck %s
+#include "Inputs/keep_busy.h" // before syncs: spawns can move to a worker
 #include <spice/spice.h>
 
 #include <cstdio>
@@ -37,6 +38,7 @@
 [[spice::parallel]] long two(int n) {
   long a = spice::spawn(combo, n);
   long b = spice::spawn(combo, n - 1);
+  keep_busy();
   spice::sync();
   return a + b;
 }
