@@ -39,8 +39,9 @@ int main(int argc, char **argv) {
                          : serial::fib(static_cast<int>(n));
   } else if (std::strcmp(variant, "handwritten") == 0) {
     result = pool.call([&](spice::Task t) {
-      return tree_kernel ? handwritten::tree_sum(t, tree->root())
-                         : handwritten::fib(t, static_cast<int>(n));
+      return tree_kernel
+                 ? handwritten::tree_sum(t.worker(), t.tail(), tree->root())
+                 : handwritten::fib(t.worker(), t.tail(), static_cast<int>(n));
     });
   } else if (std::strcmp(variant, "rewritten") == 0) {
     result = pool.call([&](spice::Task) {

@@ -21,17 +21,23 @@ struct System {
   explicit System(int threads) : pool(config(threads)) {}
 
   std::int64_t tree_sum(const tree::Node *root) {
-    return pool.call([&](Task t) { return handwritten::tree_sum(t, root); });
+    return pool.call([&](Task t) {
+      return handwritten::tree_sum(t.worker(), t.tail(), root);
+    });
   }
   std::int64_t fib(int n) {
-    return pool.call([&](Task t) { return handwritten::fib(t, n); });
+    return pool.call(
+        [&](Task t) { return handwritten::fib(t.worker(), t.tail(), n); });
   }
   void quicksort(std::int32_t *first, std::int32_t *last) {
-    pool.call([&](Task t) { handwritten::quicksort(t, first, last); });
+    pool.call([&](Task t) {
+      handwritten::quicksort(t.worker(), t.tail(), first, last);
+    });
   }
   std::int64_t nqueens(int n) {
-    return pool.call(
-        [&](Task t) { return handwritten::queens(t, n, 0, 0, 0, 0); });
+    return pool.call([&](Task t) {
+      return handwritten::queens(t.worker(), t.tail(), n, 0, 0, 0, 0);
+    });
   }
   std::string info() const {
     spice::Stats s = pool.stats();

@@ -1,6 +1,9 @@
 // The benchmarks written by hand against the runtime API (Task, Future,
 // fork/join as in Spice's README), without spice-rewrite: the runtime's own
-// overhead. Used by bench_spice_handwritten and bench_fastpath_count.
+// overhead. Used by bench_spice_handwritten, bench_fastpath_count and
+// runtime_tree_sum. Like generated code (and Spice's callWithContext), each
+// function takes the worker and the list tail as two parameters and rebuilds
+// its Task: see Task::call.
 #ifndef SPICE_BENCH_SPICE_HANDWRITTEN_H
 #define SPICE_BENCH_SPICE_HANDWRITTEN_H
 
@@ -15,11 +18,16 @@
 namespace handwritten {
 
 using spice::Task;
+using W = spice::Task::Worker;
+using L = spice::Task::Tail;
 
-inline std::int64_t tree_sum(Task t, const tree::Node *node) {
+inline std::int64_t tree_sum(W w, L tail, const tree::Node *node) {
+  Task t(w, tail);
   std::int64_t res = node->val;
   if (node->left && node->right) {
-    auto right = [node](Task t) { return tree_sum(t, node->right); };
+    auto right = [node](Task t) {
+      return tree_sum(t.worker(), t.tail(), node->right);
+    };
     spice::Future<std::int64_t> fut;
     fut.fork(t, right);
     res += t.call(tree_sum, node->left);
@@ -36,10 +44,11 @@ inline std::int64_t tree_sum(Task t, const tree::Node *node) {
   return res;
 }
 
-inline std::int64_t fib(Task t, int n) {
+inline std::int64_t fib(W w, L tail, int n) {
+  Task t(w, tail);
   if (n < 2)
     return n;
-  auto first = [n](Task t) { return fib(t, n - 1); };
+  auto first = [n](Task t) { return fib(t.worker(), t.tail(), n - 1); };
   spice::Future<std::int64_t> fut;
   fut.fork(t, first);
   std::int64_t b = t.call(fib, n - 2);
@@ -47,13 +56,16 @@ inline std::int64_t fib(Task t, int n) {
   return (a ? *a : first(t)) + b;
 }
 
-inline void quicksort(Task t, std::int32_t *first, std::int32_t *last) {
+inline void quicksort(W w, L tail, std::int32_t *first, std::int32_t *last) {
+  Task t(w, tail);
   if (last - first <= sortutil::kSmall) {
     sortutil::insertion_sort(first, last);
     return;
   }
   std::int32_t *mid = sortutil::partition(first, last);
-  auto lower = [first, mid](Task t) { quicksort(t, first, mid); };
+  auto lower = [first, mid](Task t) {
+    quicksort(t.worker(), t.tail(), first, mid);
+  };
   spice::Future<void> fut;
   fut.fork(t, lower);
   t.call(quicksort, mid, last);
@@ -61,8 +73,9 @@ inline void quicksort(Task t, std::int32_t *first, std::int32_t *last) {
     lower(t);
 }
 
-inline std::int64_t queens(Task t, int n, int row, std::uint32_t cols,
+inline std::int64_t queens(W w, L tail, int n, int row, std::uint32_t cols,
                            std::uint32_t left, std::uint32_t right) {
+  Task t(w, tail);
   if (row == n)
     return 1;
   // One future per free column, joined newest first (the job list is LIFO).
@@ -70,7 +83,7 @@ inline std::int64_t queens(Task t, int n, int row, std::uint32_t cols,
     int n, row;
     std::uint32_t cols, left, right;
     std::int64_t operator()(Task t) const {
-      return queens(t, n, row, cols, left, right);
+      return queens(t.worker(), t.tail(), n, row, cols, left, right);
     }
   };
   Child calls[32];

@@ -175,8 +175,7 @@ RewriteEmitter::semicolonAfter(SourceLocation Loc) const {
 
 std::optional<unsigned> RewriteEmitter::tokenAt(unsigned Offset,
                                                 tok::TokenKind Kind) const {
-  SourceLocation At =
-      SM.getLocForStartOfFile(File).getLocWithOffset(Offset);
+  SourceLocation At = SM.getLocForStartOfFile(File).getLocWithOffset(Offset);
   Token T;
   // getRawToken keeps comments as tokens: step over them.
   do {
