@@ -2,8 +2,10 @@
 //
 // Before spice-rewrite runs, an annotated program must still be a valid serial
 // C++17 program: spawn(f, args...) is the call f(args...) made on the spot and
-// sync() does nothing. spice-rewrite replaces every spawn and sync in a
-// [[spice::parallel]] function, so none of this is used by rewritten code.
+// sync() does nothing, parallel_for and parallel_reduce are plain loops.
+// spice-rewrite replaces every spawn and sync in a [[spice::parallel]]
+// function and every parallel loop, so none of this is used by rewritten
+// code.
 #ifndef SPICE_SERIAL_H
 #define SPICE_SERIAL_H
 
@@ -55,6 +57,44 @@ template <class F> typename detail::SerialResult<F>::type spawn(F &&f) {
 
 /// Serial elision of `spice::sync()`: every spawn already finished.
 inline void sync() noexcept {}
+
+/// Serial elision of `spice::parallel_for(first, last, body)`: a plain loop.
+/// Integers (of possibly different types, compared in their common type):
+/// `body(i)` for each i in [first, last). Random-access iterators:
+/// `body(*it)` for each element, as std::for_each.
+template <class A, class B, class Body>
+void parallel_for(A first, B last, Body &&body) {
+  if constexpr (std::is_integral_v<A> && std::is_integral_v<B>) {
+    using I = std::common_type_t<A, B>;
+    for (I i = first; i < static_cast<I>(last); ++i)
+      body(i);
+  } else {
+    static_assert(std::is_same_v<A, B>,
+                  "parallel_for: both bounds must be integers or iterators of "
+                  "one type");
+    for (; first != last; ++first)
+      body(*first);
+  }
+}
+
+/// Serial elision of `spice::parallel_reduce(first, last, identity, body,
+/// combine)`: a left fold, `acc = combine(std::move(acc), body(x))` in order.
+template <class A, class B, class T, class Body, class Combine>
+T parallel_reduce(A first, B last, T identity, Body &&body, Combine &&combine) {
+  T acc = std::move(identity);
+  if constexpr (std::is_integral_v<A> && std::is_integral_v<B>) {
+    using I = std::common_type_t<A, B>;
+    for (I i = first; i < static_cast<I>(last); ++i)
+      acc = combine(std::move(acc), body(i));
+  } else {
+    static_assert(std::is_same_v<A, B>,
+                  "parallel_reduce: both bounds must be integers or iterators "
+                  "of one type");
+    for (; first != last; ++first)
+      acc = combine(std::move(acc), body(*first));
+  }
+  return acc;
+}
 
 } // namespace spice
 
