@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <numeric>
@@ -32,15 +33,17 @@ double spin(int n) {
 }
 
 /// Repeats `attempt()` (which checks its own results) until some job ran on
-/// another worker, up to 50 times: on a loaded machine the heartbeat thread
-/// may not get a CPU during a short loop. Returns whether anything moved.
+/// another worker, for up to 60 s: on a loaded machine (load 10 on 2 cores
+/// was measured here) the heartbeat and a woken taker may get no CPU for the
+/// whole of a short loop, many times in a row. Returns whether anything moved.
 template <class F> bool until_moved(ThreadPool &pool, F &&attempt) {
-  for (int i = 0; i < 50; ++i) {
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  do {
     std::uint64_t before = pool.stats().jobs_stolen;
     attempt();
     if (pool.stats().jobs_stolen > before)
       return true;
-  }
+  } while (std::chrono::steady_clock::now() < give_up);
   return false;
 }
 

@@ -174,9 +174,14 @@ template <class Range, class Body, class Acc, class Combine> struct Loop {
 
   static constexpr bool kReduce = !std::is_same_v<Acc, NoAcc>;
 
-  /// The serial loop over iterations [i, stop): what a chunk runs.
-  void run_chunk(Acc &acc, WorkerHot *worker, Job *tail, LoopIndex i,
-                 LoopIndex stop) const {
+  /// The serial loop over iterations [i, stop): what a chunk runs. Out of
+  /// line, with the accumulator by value: inlined into the chunk loop, GCC
+  /// kept a double accumulator in a general register across the heartbeat
+  /// call and moved it to and from SSE registers every few iterations
+  /// (1000-element sum 1.3-1.5x the serial loop). One call per chunk costs
+  /// nothing.
+  SPICE_NOINLINE Acc run_chunk(Acc acc, WorkerHot *worker, Job *tail,
+                               LoopIndex i, LoopIndex stop) const {
     using Pos = typename Range::Pos;
     Pos end = range.at(stop);
     for (Pos p = range.at(i); p != end; ++p) {
@@ -186,6 +191,7 @@ template <class Range, class Body, class Acc, class Combine> struct Loop {
       else
         call_body(body, worker, tail, Range::element(p));
     }
+    return acc;
   }
 
   void merge(Acc &acc, Acc &&part) const {
@@ -268,7 +274,7 @@ typename L::AccType run_part(const L &loop, WorkerHot *worker, Job *tail,
       LoopIndex i = marker.next;
       LoopIndex stop = marker.end - i > chunk ? i + chunk : marker.end;
       marker.next = stop; // the chunk is this frame's: splits start after it
-      loop.run_chunk(acc, worker, &marker.job, i, stop);
+      acc = loop.run_chunk(std::move(acc), worker, &marker.job, i, stop);
       std::uint64_t now = loop_clock();
       chunk = next_chunk(chunk, now - start);
       start = now;
