@@ -17,7 +17,8 @@ Writes:
   DIR/NAME-<benchmark>-<n>-cpu.svg  CPU ns/item against workers
   DIR/NAME.md          the summary below, in markdown
 and prints the summary: per benchmark, time and CPU time relative to serial
-(measured in the same process), then how the issue's targets stand.
+(measured in the same process), then how the issue's targets stand (when
+tree_sum or fib ran).
 Standard library only; plots need gnuplot (skipped with a warning if absent).
 """
 
