@@ -21,7 +21,8 @@
 #   --sizes "fib:30 ..." replace the benchmark list (benchmark:n ...); loop
 #                        and recursive benchmarks may be mixed
 #   --systems "spice tbb" only these systems (spice, spice-handwritten, tbb,
-#                        omp; loops: spice, tbb, omp-static, omp-dynamic); each
+#                        omp; loops: spice, spice-handwritten, tbb,
+#                        omp-static, omp-dynamic); each
 #                        benchmark runs on the listed systems that have it
 #   --build-dir DIR      build directory (default: build-bench)
 #   --no-build           use the executables already in the build directory
