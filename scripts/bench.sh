@@ -35,6 +35,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 mode=quick
 huge=0
 loops=0
+systems_given=0
 name=""
 threads="1 2 4 8 16 32"
 samples=""
@@ -54,7 +55,7 @@ while (($#)); do
     --threads) threads=$2; shift ;;
     --samples) samples=$2; shift ;;
     --sizes) sizes=$2; shift ;;
-    --systems) systems=$2; shift ;;
+    --systems) systems=$2; systems_given=1; shift ;;
     --build-dir) build=$(realpath -m "$2"); shift ;;
     --no-build) do_build=0 ;;
     --rewrite) rewrite=$(realpath "$2"); shift ;;
@@ -130,7 +131,7 @@ for s in $systems; do
   done
   if ((found)); then
     present+=("$s")
-  else
+  elif ((systems_given)); then # the defaults hold systems of either kind
     echo "bench.sh: WARNING: system '$s' has no executable for these" \
       "benchmarks in $bin; skipped" >&2
   fi
