@@ -46,7 +46,7 @@ struct MandelView {
   int max_iterations = 0;
 };
 
-constexpr int kMandelIterations = 500;
+constexpr int kMandelIterations = 256;
 
 inline MandelView mandel_view(std::int64_t width) {
   MandelView v;
