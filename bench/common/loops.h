@@ -106,19 +106,20 @@ inline std::uint64_t mix(std::uint64_t z) {
 // system is measured against; `spice_loops` is bench/systems/loops_spice.cpp,
 // written with spice::parallel_for / parallel_reduce and rewritten by
 // spice-rewrite at build time.
-#define BENCH_LOOP_KERNELS                                                     \
-  double sum(const double *x, std::int64_t n);                                 \
-  void saxpy(float a, const float *x, float *y, std::int64_t n);               \
-  void mandelbrot(const loops::MandelView &v, std::uint16_t *out);             \
-  void spmv(const loops::Csr &a, const double *x, double *y);                  \
-  std::uint64_t small(std::int64_t n, std::uint64_t seed);
-
 namespace serial_loops {
-BENCH_LOOP_KERNELS
+double sum(const double *x, std::int64_t n);
+void saxpy(float a, const float *x, float *y, std::int64_t n);
+void mandelbrot(const loops::MandelView &v, std::uint16_t *out);
+void spmv(const loops::Csr &a, const double *x, double *y);
+std::uint64_t small(std::int64_t n, std::uint64_t seed);
 } // namespace serial_loops
 
 namespace spice_loops {
-BENCH_LOOP_KERNELS
+double sum(const double *x, std::int64_t n);
+void saxpy(float a, const float *x, float *y, std::int64_t n);
+void mandelbrot(const loops::MandelView &v, std::uint16_t *out);
+void spmv(const loops::Csr &a, const double *x, double *y);
+std::uint64_t small(std::int64_t n, std::uint64_t seed);
 } // namespace spice_loops
 
 namespace loops {
