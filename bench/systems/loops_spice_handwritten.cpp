@@ -5,8 +5,7 @@
 // the tool rewrites them. Plain lambdas: the runtime calls them as body(i).
 #include "loops.h"
 
-#include <spice/detail/loop.h>
-#include <spice/spice.h>
+#include <spice/spice.h> // with spice/detail/loop.h
 
 #include <cstdint>
 #include <functional>
