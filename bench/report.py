@@ -17,7 +17,8 @@ Writes:
   DIR/NAME-<benchmark>-<n>-cpu.svg  CPU ns/item against workers
   DIR/NAME.md          the summary below, in markdown
 and prints the summary: per benchmark, time and CPU time relative to serial
-(measured in the same process), then how the issue's targets stand.
+(measured in the same process), then how the issue's targets stand (when
+tree_sum or fib ran).
 Standard library only; plots need gnuplot (skipped with a warning if absent).
 """
 
@@ -31,20 +32,36 @@ import sys
 from collections import defaultdict
 
 # Plot and table order; anything else follows alphabetically.
-SYSTEM_ORDER = ["spice", "spice-handwritten", "tbb", "omp"]
-BENCH_ORDER = ["tree_sum", "fib", "quicksort", "nqueens"]
+SYSTEM_ORDER = ["spice", "spice-handwritten", "tbb", "omp", "omp-static",
+                "omp-dynamic"]
+BENCH_ORDER = ["tree_sum", "fib", "quicksort", "nqueens",
+               "sum", "saxpy", "mandelbrot", "spmv", "small"]
 ITEM = {
     "tree_sum": "node",
     "fib": "call",
     "quicksort": "element",
     "nqueens": "search node",
+    "sum": "element",
+    "saxpy": "element",
+    "mandelbrot": "pixel",
+    "spmv": "nonzero",
+    "small": "call",
 }
 TITLE = {
     "tree_sum": "Tree sum, {n} nodes",
     "fib": "fib({n})",
     "quicksort": "Quicksort of {n} integers",
     "nqueens": "{n}-queens",
+    "sum": "Sum of {n} doubles",
+    "saxpy": "saxpy on {n} floats",
+    "mandelbrot": "Mandelbrot {n}x{half}, a loop iteration per row",
+    "spmv": "CSR SpMV, {n} rows, skewed",
+    "small": "Small loop, {n} iterations per call",
 }
+
+
+def title(bench, n):
+    return TITLE.get(bench, bench + " {n}").format(n=fmt_n(n), half=n // 2)
 
 
 def order(items, preferred):
@@ -124,8 +141,7 @@ def plot(rows, name, out, gnuplot):
                 "font 'sans,12' background rgb 'white'",
                 "set output '%s'" % svg.replace("'", "''"),
                 "set title \"%s: %s per %s (lower is better)\"" % (
-                    TITLE.get(bench, bench + " {n}").format(n=fmt_n(n)),
-                    what.lower(), ITEM.get(bench, "item")),
+                    title(bench, n), what.lower(), ITEM.get(bench, "item")),
                 "set xlabel 'workers'",
                 "set ylabel 'ns per %s'" % ITEM.get(bench, "item"),
                 "set logscale x 2",
@@ -176,8 +192,7 @@ def summary(rows, raw_name):
         sw = statistics.median(r["serial_wall_s"] for r in g)
         sc = statistics.median(r["serial_cpu_s"] for r in g)
         out.append("### %s — serial %.3f ns/%s (%.4g s per run, CPU %.4g s)"
-                   % (TITLE.get(bench, bench + " {n}").format(n=fmt_n(n)),
-                      sw * 1e9 / items, ITEM.get(bench, "item"), sw, sc))
+                   % (title(bench, n), sw * 1e9 / items, ITEM.get(bench, "item"), sw, sc))
         out.append("")
         head = "| system | " + " | ".join("%d" % t for t in all_threads) + \
             " |"
@@ -201,6 +216,8 @@ def summary(rows, raw_name):
 
 def targets(rows):
     """How the issue's targets stand (reported, never asserted)."""
+    if not any(r["benchmark"] in ("tree_sum", "fib") for r in rows):
+        return []  # the targets are about those two (e.g. a --loops run)
     out = ["### Targets", ""]
     by = {(r["benchmark"], r["n"], r["system"], r["threads"]): r
           for r in rows}

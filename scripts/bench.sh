@@ -9,13 +9,21 @@
 #   scripts/bench.sh            quick version (small sizes, 3 samples)
 #   scripts/bench.sh --full     the full suite (the issue's sizes, 7 samples)
 #   scripts/bench.sh --huge     adds the 10^8-node tree (combine with --full)
+#   scripts/bench.sh --loops    the loop benchmarks (sum, saxpy, mandelbrot,
+#                               spmv, small) instead; --loops --full: the
+#                               issue's sizes
 #
 # Options:
-#   --name NAME          results name (default: quick, full or full-huge)
+#   --name NAME          results name (default: quick, full, full-huge,
+#                        loops-quick or loops-full)
 #   --threads "1 2 4"    worker counts (default: 1 2 4 8 16 32)
 #   --samples N          measured samples per configuration
-#   --sizes "fib:30 ..." replace the benchmark list (benchmark:n ...)
-#   --systems "spice tbb" only these systems (spice, spice-handwritten, tbb, omp)
+#   --sizes "fib:30 ..." replace the benchmark list (benchmark:n ...); loop
+#                        and recursive benchmarks may be mixed
+#   --systems "spice tbb" only these systems (spice, spice-handwritten, tbb,
+#                        omp; loops: spice, spice-handwritten, tbb,
+#                        omp-static, omp-dynamic); each
+#                        benchmark runs on the listed systems that have it
 #   --build-dir DIR      build directory (default: build-bench)
 #   --no-build           use the executables already in the build directory
 #   --rewrite PATH       use this prebuilt spice-rewrite instead of building
@@ -26,11 +34,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 mode=quick
 huge=0
+loops=0
+systems_given=0
 name=""
 threads="1 2 4 8 16 32"
 samples=""
 sizes=""
-systems="spice spice-handwritten tbb omp"
+systems="spice spice-handwritten tbb omp omp-static omp-dynamic"
 build="$root/build-bench"
 do_build=1
 tool=ON
@@ -40,11 +50,12 @@ while (($#)); do
     --full) mode=full ;;
     --quick) mode=quick ;;
     --huge) huge=1 ;;
+    --loops) loops=1 ;;
     --name) name=$2; shift ;;
     --threads) threads=$2; shift ;;
     --samples) samples=$2; shift ;;
     --sizes) sizes=$2; shift ;;
-    --systems) systems=$2; shift ;;
+    --systems) systems=$2; systems_given=1; shift ;;
     --build-dir) build=$(realpath -m "$2"); shift ;;
     --no-build) do_build=0 ;;
     --rewrite) rewrite=$(realpath "$2"); shift ;;
@@ -55,6 +66,11 @@ while (($#)); do
   shift
 done
 
+if ((loops)) && [[ $mode == full ]]; then
+  : "${sizes:=sum:100000000 saxpy:100000000 mandelbrot:2048 spmv:1000000 small:1000}"
+elif ((loops)); then
+  : "${sizes:=sum:10000000 saxpy:10000000 mandelbrot:512 spmv:100000 small:1000}"
+fi
 if [[ $mode == full ]]; then
   : "${sizes:=tree_sum:1023 tree_sum:16777215 fib:35 quicksort:10000000 nqueens:14}"
   : "${samples:=7}"
@@ -69,6 +85,7 @@ fi
 ((huge)) && sizes="$sizes tree_sum:100000000"
 if [[ -z $name ]]; then
   name=$mode
+  ((loops)) && name="loops-$name"
   ((huge)) && name="$name-huge"
 fi
 results="$root/bench/results"
@@ -98,13 +115,25 @@ if ((do_build)); then
 fi
 bin="$build/bench"
 
-exe_of() { echo "$bin/bench_${1//-/_}"; }
+# The executable of system $1 for benchmark $2: bench_loops_<system> for the
+# loop benchmarks, bench_<system> for the others.
+exe_of() {
+  case "$2" in
+    sum|saxpy|mandelbrot|spmv|small) echo "$bin/bench_loops_${1//-/_}" ;;
+    *) echo "$bin/bench_${1//-/_}" ;;
+  esac
+}
 present=()
 for s in $systems; do
-  if [[ -x $(exe_of "$s") ]]; then
+  found=0
+  for size in $sizes; do
+    [[ -x $(exe_of "$s" "${size%%:*}") ]] && found=1
+  done
+  if ((found)); then
     present+=("$s")
-  else
-    echo "bench.sh: WARNING: no $(exe_of "$s"); system '$s' skipped" >&2
+  elif ((systems_given)); then # the defaults hold systems of either kind
+    echo "bench.sh: WARNING: system '$s' has no executable for these" \
+      "benchmarks in $bin; skipped" >&2
   fi
 done
 ((${#present[@]})) || { echo "bench.sh: nothing to run" >&2; exit 1; }
@@ -121,7 +150,8 @@ machine="$build/machine-$name.md"
   echo "- Load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- Compiler: $("${CXX:-g++}" --version | head -1);" \
     "flags: $(sed -n 's/^CMAKE_CXX_FLAGS_RELEASE:STRING=//p' "$build/CMakeCache.txt") -std=c++17" \
-    "(bench_omp adds -fopenmp: libgomp of the same GCC)"
+    "(bench_omp adds -fopenmp: libgomp of the same GCC; the loop benchmarks" \
+    "add -fno-math-errno -fno-trapping-math -fno-signed-zeros -fassociative-math)"
   tbbv=$(dpkg-query -W -f='${Version}' libtbb-dev 2>/dev/null || true)
   echo "- oneTBB: ${tbbv:-unknown} (Debian libtbb-dev)"
   echo "- Commit: $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" \
@@ -146,7 +176,9 @@ for size in $sizes; do
   bench=${size%%:*}
   n=${size#*:}
   for s in "${present[@]}"; do
-    "$(exe_of "$s")" "$bench" "$n" --threads="$thread_list" \
+    exe=$(exe_of "$s" "$bench")
+    [[ -x $exe ]] || continue # e.g. omp-static has no recursive benchmarks
+    "$exe" "$bench" "$n" --threads="$thread_list" \
       --samples="$samples" --target-ms="$target_ms" --settle-ms="$settle_ms" \
       >>"$raw" 2> >(tee -a "$log" >&2)
   done

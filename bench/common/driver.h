@@ -23,7 +23,9 @@
 //
 // A System provides: `static const char *name()`, a constructor from the
 // worker count, the four kernels of kernels.h as member functions (callable
-// from ordinary code), and `std::string info()` (a diagnostic line).
+// from ordinary code), and `std::string info()` (a diagnostic line). The
+// loop benchmarks (loops.h, bench_loops_<system>) use the same driver through
+// bench::run with their own kernels and workloads.
 #ifndef SPICE_BENCH_DRIVER_H
 #define SPICE_BENCH_DRIVER_H
 
@@ -57,14 +59,15 @@ struct Options {
 };
 
 /// One measurable unit of work. `run` is timed and returns whether its
-/// result is right; `prepare` (before each run) and `verify` (after each run,
-/// false: wrong result) are not timed. A case with either runs once per
-/// sample; one without repeats `run` to fill the sample.
+/// result is right; `prepare` (before each sample) and `verify` (after each
+/// sample, checks the last run's output; false: wrong result) are not timed.
+/// A case with `prepare` runs once per sample; one without repeats `run` to
+/// fill the sample.
 struct Case {
   std::function<void()> prepare;
   std::function<bool()> run;
   std::function<bool()> verify;
-  bool repeatable() const { return !prepare && !verify; }
+  bool repeatable() const { return !prepare; }
 };
 
 /// Per-run wall and process CPU time of one sample.
@@ -321,21 +324,24 @@ bool make_workload(const Options &o, Workload<System> &w) {
   return false;
 }
 
-template <class System> int main(int argc, char **argv) {
+/// The main() of an executable whose benchmarks (`names`, for the usage
+/// line) `make(options, workload)` sets up; false: unknown benchmark or size.
+template <class System, class Make>
+int run(int argc, char **argv, const char *names, Make make) {
   Options o;
   if (!parse_options(argc, argv, o)) {
     std::fprintf(stderr,
-                 "usage: %s tree_sum|fib|quicksort|nqueens N "
+                 "usage: %s %s N "
                  "[--threads=1,2,4] [--samples=7] [--target-ms=50] "
                  "[--settle-ms=20] [--header]\n",
-                 argv[0]);
+                 argv[0], names);
     return 2;
   }
   const char *sys = System::name();
   std::fprintf(stderr, "[%s] %s n=%lld\n", sys, o.benchmark.c_str(),
                static_cast<long long>(o.n));
   Workload<System> w;
-  if (!make_workload(o, w)) {
+  if (!make(o, w)) {
     std::fprintf(stderr, "bench: bad benchmark or size: %s %lld\n",
                  o.benchmark.c_str(), static_cast<long long>(o.n));
     return 2;
@@ -379,6 +385,11 @@ template <class System> int main(int argc, char **argv) {
                  system.info().c_str());
   }
   return 0;
+}
+
+template <class System> int main(int argc, char **argv) {
+  return run<System>(argc, argv, "tree_sum|fib|quicksort|nqueens",
+                     make_workload<System>);
 }
 
 } // namespace bench

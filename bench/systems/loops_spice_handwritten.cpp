@@ -1,0 +1,79 @@
+// bench_loops_spice_handwritten: the loop benchmarks against the runtime's
+// loops directly (spice::detail::parallel_for / parallel_reduce with the
+// scheduler context of pool.call), without spice-rewrite: what the rewritten
+// loops cost on top of the runtime, and the runtime's loops measurable before
+// the tool rewrites them. Plain lambdas: the runtime calls them as body(i).
+#include "loops.h"
+
+#include <spice/spice.h> // with spice/detail/loop.h
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace {
+
+using spice::Task;
+
+struct System {
+  static const char *name() { return "spice-handwritten"; }
+  static spice::ThreadPoolConfig config(int threads) {
+    spice::ThreadPoolConfig c;
+    c.num_workers = static_cast<std::size_t>(threads);
+    return c;
+  }
+  explicit System(int threads) : pool(config(threads)) {}
+
+  double sum(const double *x, std::int64_t n) {
+    return pool.call([&](Task t) {
+      return spice::detail::parallel_reduce(
+          t.worker(), t.tail(), std::int64_t{0}, n, 0.0,
+          [x](std::int64_t i) { return x[i]; }, std::plus<double>());
+    });
+  }
+  void saxpy(float a, const float *x, float *y, std::int64_t n) {
+    pool.call([&](Task t) {
+      spice::detail::parallel_for(
+          t.worker(), t.tail(), std::int64_t{0}, n,
+          [a, x, y](std::int64_t i) { y[i] = a * x[i] + y[i]; });
+    });
+  }
+  void mandelbrot(const loops::MandelView &v, std::uint16_t *out) {
+    pool.call([&](Task t) {
+      spice::detail::parallel_for(
+          t.worker(), t.tail(), std::int64_t{0}, v.height,
+          [&v, out](std::int64_t py) { loops::mandel_row(v, py, out); });
+    });
+  }
+  void spmv(const loops::Csr &a, const double *x, double *y) {
+    pool.call([&](Task t) {
+      spice::detail::parallel_for(
+          t.worker(), t.tail(), std::int64_t{0}, a.rows,
+          [&a, x, y](std::int64_t i) { y[i] = loops::csr_row(a, x, i); });
+    });
+  }
+  std::uint64_t small(std::int64_t n, std::uint64_t seed) {
+    return pool.call([&](Task t) {
+      return spice::detail::parallel_reduce(
+          t.worker(), t.tail(), std::int64_t{0}, n, std::uint64_t{0},
+          [seed](std::int64_t i) {
+            return loops::mix(seed + static_cast<std::uint64_t>(i));
+          },
+          std::plus<std::uint64_t>());
+    });
+  }
+  std::string info() const {
+    spice::Stats s = pool.stats();
+    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
+           std::to_string(s.jobs_stolen);
+  }
+
+  spice::ThreadPool pool;
+};
+
+} // namespace
+
+int main(int argc, char **argv) {
+  return bench::run<System>(argc, argv, loops::kNames,
+                            loops::make_workload<System>);
+}
