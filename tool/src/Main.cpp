@@ -10,6 +10,9 @@
 #include "Output.h"
 #include "RewriteAction.h"
 
+#include "clang/Basic/Diagnostic.h"
+#include "clang/Basic/DiagnosticOptions.h"
+#include "clang/Frontend/TextDiagnosticPrinter.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -27,6 +30,24 @@
 
 using namespace llvm;
 using namespace clang::tooling;
+
+namespace {
+/// Prints diagnostics as clang does and counts the errors. ClangTool reports
+/// success when only the driver failed (an unknown argument after `--`): the
+/// parse goes on without the flag. Such a run must fail like a compiler would.
+class CountingPrinter : public clang::TextDiagnosticPrinter {
+public:
+  CountingPrinter()
+      : TextDiagnosticPrinter(llvm::errs(), new clang::DiagnosticOptions()) {}
+  void HandleDiagnostic(clang::DiagnosticsEngine::Level Level,
+                        const clang::Diagnostic &Info) override {
+    if (Level >= clang::DiagnosticsEngine::Error)
+      ++Errors;
+    TextDiagnosticPrinter::HandleDiagnostic(Level, Info);
+  }
+  unsigned Errors = 0;
+};
+} // namespace
 
 namespace {
 
@@ -312,10 +333,12 @@ int main(int argc, const char **argv) {
   for (const std::string &Source : Sources) {
     ClangTool Tool(DB, {Source});
     Tool.appendArgumentsAdjuster(Adjust);
+    CountingPrinter Printer;
+    Tool.setDiagnosticConsumer(&Printer);
     spice_rewrite::RewriteActionFactory Factory(!NoLineDirectives,
                                                 !HeaderDir.empty());
     int RC = Tool.run(&Factory);
-    if (RC != 0 || !Factory.Result.Done) {
+    if (RC != 0 || !Factory.Result.Done || Printer.Errors != 0) {
       Ok = false;
       continue;
     }
