@@ -567,11 +567,16 @@ void RewriteEmitter::emitLoop(const LoopCall &L) {
         << Name << L.Call->getSourceRange();
     return;
   }
+  unsigned ArgsBegin = *LParen + 1;
   Edits.replace(*Begin, *NameEnd,
                 std::string("spice::detail::") + Name +
                     (L.InParallel ? "" : "_entry"));
-  if (L.InParallel)
-    Edits.insert(*LParen + 1, std::string(ContextArgs) + ", ");
+  if (L.InParallel) {
+    // No blank at the end of a line when the arguments start on the next.
+    llvm::StringRef Rest = SM.getBufferData(File).substr(ArgsBegin);
+    bool LineEnds = Rest.ltrim(" \t").starts_with("\n");
+    Edits.insert(ArgsBegin, std::string(ContextArgs) + (LineEnds ? "," : ", "));
+  }
 
   // A lambda written as the body takes the scheduler context and becomes
   // parallel code (the runtime calls body(worker, tail, x) when it can).
