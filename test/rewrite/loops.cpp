@@ -59,9 +59,20 @@ std::string joined(const std::vector<std::string> &words) {
   return count();
 }
 
+long twice(long x) { return 2 * x; }
+
+// A loop in a spawn's argument runs at the spawn, in the parallel function:
+// the spawn's generated code takes it with its edits.
+[[spice::parallel]] long spawned_arg(int n) {
+  long x = spice::spawn(twice, spice::parallel_reduce(0, n, 0L, [&](int i) { return fib(i); },
+                                                      [](long a, long b) { return a + b; }));
+  spice::sync();
+  return x;
+}
+
 int main() {
   std::vector<long> out(20);
-  return int(fibs(out)) + int(joined({"a", "b"}).size()) + in_lambda(3);
+  return int(fibs(out)) + int(joined({"a", "b"}).size()) + in_lambda(3) + int(spawned_arg(5));
 }
 
 // CHECK: // spice: parallel version of fibs
@@ -91,3 +102,10 @@ int main() {
 // CHECK: int spice_parallel_in_lambda(
 // CHECK-NEXT: auto count = [n] {
 // CHECK-NEXT: return spice::detail::parallel_reduce_entry(0, n, 0, [](spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int) { spice::Task spice_task(spice_worker, spice_tail); return 1; },
+
+// CHECK: long spice_parallel_spawned_arg(
+// CHECK: [spice_arg0 = spice::detail::parallel_reduce(
+// CHECK: spice_task.worker(), spice_task.tail(), 0, n, 0L,
+// CHECK: [&](spice::Task::Worker spice_worker,
+// CHECK: spice::Task spice_task(spice_worker, spice_tail);
+// CHECK: return spice_parallel_fib(spice_task.worker(),
