@@ -72,6 +72,11 @@ bool wait_shared(WorkerHot *worker, Job *job, Job *tail,
   return self->pool->wait_shared(self, job, tail, error);
 }
 
+void unshare_marker(WorkerHot *worker, Job *marker) noexcept {
+  Worker *self = static_cast<Worker *>(worker);
+  self->pool->unshare_marker(self, marker);
+}
+
 bool is_worker_of(const PoolImpl &pool) noexcept {
   return current && static_cast<Worker *>(current)->pool == &pool;
 }
@@ -243,14 +248,17 @@ void PoolImpl::heartbeat_main() {
 // Sharing, taking, waiting
 
 namespace {
-bool marked(const Job *job) {
-  return reinterpret_cast<std::uintptr_t>(job->handler) & 1;
-}
+bool marked(const Job *job) { return job->bits() & Job::kMarked; }
 void mark(Job *job) {
-  job->handler = reinterpret_cast<Job::Handler>(
-      reinterpret_cast<std::uintptr_t>(job->handler) | 1);
+  job->handler = reinterpret_cast<Job::Handler>(job->bits() | Job::kMarked);
 }
-void unmark(Job *job) { job->handler = job->callable(); }
+void unmark(Job *job) {
+  job->handler = reinterpret_cast<Job::Handler>(job->bits() & ~Job::kMarked);
+}
+bool exhausted_loop(const Job *job) {
+  return job->is_loop() &&
+         reinterpret_cast<const LoopMarker *>(job)->exhausted();
+}
 } // namespace
 
 void PoolImpl::heartbeat(Worker *worker) {
@@ -261,6 +269,13 @@ void PoolImpl::heartbeat(Worker *worker) {
   // The oldest job not shared yet follows the shared prefix (L3). It may be
   // the tail: sharing only marks it, the owner's links stay valid (L2).
   Job *job = worker->last_shared->next;
+  // A loop with nothing left to split would hide the jobs behind it: it
+  // joins the shared prefix (never run; its loop takes it back out at its
+  // end, unshare_marker()), so the next job can be shared.
+  while (job && exhausted_loop(job)) {
+    push_state(worker, job, /*loop_marker=*/true);
+    job = job->next;
+  }
   if (!job)
     return;
   // After a share that nobody took (the owner joined it first), share only
@@ -280,19 +295,48 @@ void PoolImpl::heartbeat(Worker *worker) {
   // worker shared was taken (so the oldest goes first). Else it stays marked.
   if (worker->in_fifo || num_sleepers_ == 0)
     return;
+  if (job->is_loop()) {
+    // Share part of a running loop: its splitter cuts a piece off, which is
+    // linked before the marker, right after the shared prefix (L3 holds).
+    Job *piece = job->splitter()(job);
+    if (!piece)
+      return;
+    piece->prev = job->prev;
+    piece->next = job;
+    job->prev->next = piece;
+    job->prev = piece;
+    job = piece;
+  }
   unmark(job);
   if (job->next)
     mark(job->next); // it has waited since now: next in line at the next beat
-  ExecState *state = alloc_state();
-  state->job = job;
-  state->owner = worker;
-  state->older = worker->shared_top;
-  worker->shared_top = state;
-  worker->last_shared = job;
+  ExecState *state = push_state(worker, job, /*loop_marker=*/false);
   worker->in_fifo = state;
   fifo_push(state);
   ++stats_.jobs_shared;
   wake_one_taker();
+}
+
+ExecState *PoolImpl::push_state(Worker *worker, Job *job, bool loop_marker) {
+  SPICE_ASSERT(job->prev == worker->last_shared);
+  ExecState *state = alloc_state();
+  state->job = job;
+  state->owner = worker;
+  state->loop_marker = loop_marker;
+  state->older = worker->shared_top;
+  worker->shared_top = state;
+  worker->last_shared = job;
+  return state;
+}
+
+void PoolImpl::unshare_marker(Worker *worker, Job *marker) {
+  ExecState *state = worker->shared_top;
+  SPICE_ASSERT(state && state->job == marker && state->loop_marker);
+  SPICE_ASSERT(marker->next == nullptr);
+  worker->shared_top = state->older;
+  worker->last_shared = marker->prev;
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_state(state);
 }
 
 ExecState *PoolImpl::take_shared() {
@@ -333,6 +377,7 @@ bool PoolImpl::wait_shared(Worker *worker, Job *job, Job *tail,
   // shared prefix now ends at the new tail.
   ExecState *state = worker->shared_top;
   SPICE_ASSERT(state && state->job == job && !job->queued());
+  SPICE_ASSERT(!state->loop_marker);
   SPICE_ASSERT(tail == (state->older ? state->older->job : &worker->head));
   worker->shared_top = state->older;
   worker->last_shared = tail;
@@ -414,6 +459,7 @@ ExecState *PoolImpl::alloc_state() {
     state = all_states_.back().get();
   }
   state->done = false;
+  state->loop_marker = false;
   state->waiter = nullptr;
   state->error = nullptr;
   return state;

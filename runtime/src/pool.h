@@ -10,6 +10,7 @@
 #ifndef SPICE_SRC_POOL_H
 #define SPICE_SRC_POOL_H
 
+#include <spice/detail/loop.h>
 #include <spice/runtime.h>
 
 #include <condition_variable>
@@ -39,6 +40,9 @@ struct ExecState {
   /// Links in the FIFO of shared jobs nobody took yet (oldest first).
   ExecState *fifo_prev = nullptr;
   ExecState *fifo_next = nullptr;
+  /// The job is an exhausted loop marker moved into the shared prefix: it
+  /// is never run nor joined, its loop takes it back out (unshare_marker).
+  bool loop_marker = false;
   /// Set by the taker under the mutex once the call returned.
   bool done = false;
   /// The owner, when it blocks in its join; the taker wakes it.
@@ -83,6 +87,7 @@ public:
   void heartbeat(Worker *worker);
   bool wait_shared(Worker *worker, Job *job, Job *tail,
                    std::exception_ptr &error);
+  void unshare_marker(Worker *worker, Job *marker);
   Worker *enter_external();
   void leave_external(Worker *worker);
   Stats stats();
@@ -108,6 +113,7 @@ private:
   void wake_heartbeat_if_useful();
 
   ExecState *take_shared();
+  ExecState *push_state(Worker *worker, Job *job, bool loop_marker);
   void run_shared(Worker *worker, Job *tail, ExecState *state,
                   std::unique_lock<std::mutex> &lock);
   void sleep(Worker *worker, std::unique_lock<std::mutex> &lock, bool taker);

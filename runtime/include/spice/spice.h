@@ -6,6 +6,7 @@
 #ifndef SPICE_SPICE_H
 #define SPICE_SPICE_H
 
+#include <spice/detail/loop.h>
 #include <spice/runtime.h>
 #include <spice/serial.h>
 #include <spice/spawn_group.h>

@@ -5,12 +5,15 @@
 // The invariants everything relies on (proved in docs/runtime.md, "The job
 // list"; checked by SPICE_ASSERT in Debug and sanitizer builds):
 //   L1  The list of a worker is exactly the forked, not yet joined futures of
-//       the frames on that worker's stack, oldest first. Only the owner
-//       thread touches it.
+//       the frames on that worker's stack, the markers of their running
+//       loops and the pieces split off those loops, oldest first. Only the
+//       owner thread touches it.
 //   L2  Nothing but pop() unlinks a job, and pop() only unlinks the tail.
 //       Sharing a job does not unlink it: it stays in the list, marked shared.
 //   L3  The shared jobs form a prefix of the list: head, shared..., queued...
-//       WorkerHot::last_shared is the last of them (the head if none).
+//       WorkerHot::last_shared is the last of them (the head if none). A
+//       loop's pieces are inserted right after the prefix and join it; an
+//       exhausted loop marker may join it too (detail/loop.h).
 // From L1-L2: every frame's copy of the tail is linked in the list, and is
 // the real tail whenever the frame runs (callees pop what they pushed before
 // returning). So no frame ever pushes onto a job that left the list.
@@ -58,9 +61,18 @@ namespace detail {
 /// know that of the tail, which is shared iff it *is* last_shared.
 struct Job {
   using Handler = void (*)(Task, Job *);
+  /// The handler of a running loop's marker (detail/loop.h): called by the
+  /// heartbeat on the owner, it splits off part of the loop's remaining range
+  /// as a new job to share (null if it cannot).
+  using Splitter = Job *(*)(Job *);
+  /// Tag bits in the handler word (handlers are aligned, see SPICE_HANDLER).
+  /// kMarked: the heartbeat saw this job waiting. kLoop: a loop marker, whose
+  /// handler word is a Splitter; it is never run, only split.
+  static constexpr std::uintptr_t kMarked = 1, kLoop = 2;
+
   /// Runs the job on the worker that took it. Written at the fork; the
-  /// heartbeat sets its low bit to mark a job it saw waiting (handlers are
-  /// aligned, see SPICE_HANDLER), and clears it before anyone calls it.
+  /// heartbeat sets kMarked to mark a job it saw waiting, and clears it
+  /// before anyone calls it.
   Handler handler = nullptr;
   /// The job before this one (or the head); null when not queued.
   Job *prev = nullptr;
@@ -69,10 +81,18 @@ struct Job {
 
   bool queued() const { return prev != nullptr; }
 
-  /// The handler without the heartbeat's mark.
+  std::uintptr_t bits() const {
+    return reinterpret_cast<std::uintptr_t>(handler);
+  }
+  bool is_loop() const { return bits() & kLoop; }
+
+  /// The handler without the tag bits.
   Handler callable() const {
-    return reinterpret_cast<Handler>(reinterpret_cast<std::uintptr_t>(handler) &
-                                     ~std::uintptr_t{1});
+    return reinterpret_cast<Handler>(bits() & ~(kMarked | kLoop));
+  }
+  /// The splitter of a loop marker.
+  Splitter splitter() const {
+    return reinterpret_cast<Splitter>(bits() & ~(kMarked | kLoop));
   }
 };
 
@@ -87,7 +107,7 @@ struct Job {
 /// owner touches its list, and the heartbeat runs on the owner too.
 inline void push(Job *job, Job *&tail, Job::Handler handler) {
   SPICE_ASSERT(tail->next == nullptr); // the frame's tail is the real tail
-  SPICE_ASSERT((reinterpret_cast<std::uintptr_t>(handler) & 1) == 0);
+  SPICE_ASSERT((reinterpret_cast<std::uintptr_t>(handler) & Job::kMarked) == 0);
   job->handler = handler;
   job->prev = tail;
   job->next = nullptr;
