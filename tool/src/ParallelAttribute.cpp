@@ -143,6 +143,23 @@ SpiceCallKind classifyName(const NamedDecl *D) {
   return SpiceCallKind::None;
 }
 
+LoopKind classifyLoopName(const NamedDecl *D) {
+  D = D->getUnderlyingDecl();
+  if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
+    D = FTD->getTemplatedDecl();
+  const auto *FD = dyn_cast<FunctionDecl>(D);
+  // Only the templates: the runtime's spice::detail functions and a user's
+  // own non-template overload are something else.
+  if (!FD || !FD->getIdentifier() || !isInSpiceNamespace(FD) ||
+      !FD->getDescribedFunctionTemplate())
+    return LoopKind::None;
+  if (FD->getName() == "parallel_for")
+    return LoopKind::For;
+  if (FD->getName() == "parallel_reduce")
+    return LoopKind::Reduce;
+  return LoopKind::None;
+}
+
 } // namespace
 
 const AnnotateAttr *getParallelAttr(const Decl *D) {
@@ -184,6 +201,38 @@ SpiceCallKind classifySpiceCall(const CallExpr *Call) {
     return Kind;
   }
   return SpiceCallKind::None;
+}
+
+LoopKind classifyLoopFunction(const FunctionDecl *FD) {
+  if (!FD)
+    return LoopKind::None;
+  if (const FunctionTemplateDecl *Primary = FD->getPrimaryTemplate())
+    return classifyLoopName(Primary);
+  return classifyLoopName(FD);
+}
+
+LoopKind classifyLoopCall(const CallExpr *Call) {
+  if (isa<CXXOperatorCallExpr>(Call) || isa<CXXMemberCallExpr>(Call))
+    return LoopKind::None;
+  if (const FunctionDecl *FD = Call->getDirectCallee())
+    return classifyLoopFunction(FD);
+  const Expr *Callee = Call->getCallee()->IgnoreParenImpCasts();
+  if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Callee)) {
+    LoopKind Kind = LoopKind::None;
+    for (const NamedDecl *D : ULE->decls()) {
+      LoopKind K = classifyLoopName(D);
+      if (K == LoopKind::None || (Kind != LoopKind::None && K != Kind))
+        return LoopKind::None;
+      Kind = K;
+    }
+    return Kind;
+  }
+  return LoopKind::None;
+}
+
+const char *loopName(LoopKind Kind) {
+  return Kind == LoopKind::Reduce ? "spice::parallel_reduce"
+                                  : "spice::parallel_for";
 }
 
 } // namespace spice_rewrite

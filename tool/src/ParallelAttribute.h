@@ -32,6 +32,19 @@ enum class SpiceCallKind { None, Spawn, Sync };
 /// declaration or directive, and unresolved inside templates).
 SpiceCallKind classifySpiceCall(const clang::CallExpr *Call);
 
+enum class LoopKind { None, For, Reduce };
+
+/// Whether \p FD is (a specialization of) the function template
+/// spice::parallel_for or spice::parallel_reduce.
+LoopKind classifyLoopFunction(const clang::FunctionDecl *FD);
+
+/// Whether \p Call calls spice::parallel_for or spice::parallel_reduce
+/// (resolved by declaration, as classifySpiceCall).
+LoopKind classifyLoopCall(const clang::CallExpr *Call);
+
+/// "spice::parallel_for" or "spice::parallel_reduce".
+const char *loopName(LoopKind Kind);
+
 } // namespace spice_rewrite
 
 #endif

@@ -144,6 +144,57 @@ struct FinderState {
       return;
     Result.HeaderDeclared.insert({{Scope.fileOf(Loc), P}, Loc});
   }
+
+  /// \p CE as a call of a parallel function that can call its parallel
+  /// version, else nothing.
+  std::optional<ParallelCall> parallelCall(const CallExpr *CE) {
+    if (isa<CXXOperatorCallExpr>(CE))
+      return std::nullopt;
+    ParallelCall PC;
+    PC.Call = CE;
+    const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Callee)) {
+      PC.Callee = dyn_cast<FunctionDecl>(DRE->getDecl());
+      PC.NameLoc = DRE->getNameInfo().getLoc();
+    } else if (const auto *ME = dyn_cast<MemberExpr>(Callee)) {
+      PC.Callee = dyn_cast<FunctionDecl>(ME->getMemberDecl());
+      PC.NameLoc = ME->getMemberLoc();
+    } else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Callee)) {
+      PC.Callee = singleParallelCandidate(ULE->decls());
+      PC.NameLoc = ULE->getNameLoc();
+    } else if (const auto *UME = dyn_cast<UnresolvedMemberExpr>(Callee)) {
+      PC.Callee = singleParallelCandidate(UME->decls());
+      PC.NameLoc = UME->getMemberLoc();
+    }
+    // An explicit 'x.operator()(...)' stays a call of the entry point.
+    if (!PC.Callee || PC.Callee->isOverloadedOperator() ||
+        !hasParallelVersion(PC.Callee, Scope))
+      return std::nullopt;
+    PC.CalleeEnd = Callee->getEndLoc();
+    for (const Expr *Arg : CE->arguments())
+      if (!isa<CXXDefaultArgExpr>(Arg))
+        PC.HasArgs = true;
+    noteUse(PC.Callee, CE->getBeginLoc());
+    return PC;
+  }
+
+  /// The function behind an unresolved name when every candidate is parallel
+  /// (then any choice of overload resolution has a parallel version).
+  template <class Range>
+  const FunctionDecl *singleParallelCandidate(Range Decls) {
+    const FunctionDecl *Found = nullptr;
+    for (const NamedDecl *D : Decls) {
+      D = D->getUnderlyingDecl();
+      if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
+        D = FTD->getTemplatedDecl();
+      const auto *FD = dyn_cast<FunctionDecl>(D);
+      if (!FD || !hasParallelVersion(FD, Scope))
+        return nullptr;
+      if (!Found)
+        Found = FD;
+    }
+    return Found;
+  }
 };
 
 class BodyWalker;
@@ -199,55 +250,11 @@ public:
       PF.JumpCalls.push_back(CE);
       return;
     }
-    if (isa<CXXOperatorCallExpr>(CE))
-      return;
-    ParallelCall PC;
-    PC.Call = CE;
-    const Expr *Callee = CE->getCallee()->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(Callee)) {
-      PC.Callee = dyn_cast<FunctionDecl>(DRE->getDecl());
-      PC.NameLoc = DRE->getNameInfo().getLoc();
-    } else if (const auto *ME = dyn_cast<MemberExpr>(Callee)) {
-      PC.Callee = dyn_cast<FunctionDecl>(ME->getMemberDecl());
-      PC.NameLoc = ME->getMemberLoc();
-    } else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Callee)) {
-      PC.Callee = singleParallelCandidate(ULE->decls());
-      PC.NameLoc = ULE->getNameLoc();
-    } else if (const auto *UME = dyn_cast<UnresolvedMemberExpr>(Callee)) {
-      PC.Callee = singleParallelCandidate(UME->decls());
-      PC.NameLoc = UME->getMemberLoc();
-    }
-    // An explicit 'x.operator()(...)' stays a call of the entry point.
-    if (!PC.Callee || PC.Callee->isOverloadedOperator() ||
-        !hasParallelVersion(PC.Callee, State.Scope))
-      return;
-    PC.CalleeEnd = Callee->getEndLoc();
-    for (const Expr *Arg : CE->arguments())
-      if (!isa<CXXDefaultArgExpr>(Arg))
-        PC.HasArgs = true;
-    State.noteUse(PC.Callee, CE->getBeginLoc());
-    PF.Calls.push_back(PC);
+    if (std::optional<ParallelCall> PC = State.parallelCall(CE))
+      PF.Calls.push_back(*PC);
   }
 
 private:
-  /// The function behind an unresolved name when every candidate is parallel
-  /// (then any choice of overload resolution has a parallel version).
-  template <class Range>
-  const FunctionDecl *singleParallelCandidate(Range Decls) {
-    const FunctionDecl *Found = nullptr;
-    for (const NamedDecl *D : Decls) {
-      D = D->getUnderlyingDecl();
-      if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
-        D = FTD->getTemplatedDecl();
-      const auto *FD = dyn_cast<FunctionDecl>(D);
-      if (!FD || !hasParallelVersion(FD, State.Scope))
-        return nullptr;
-      if (!Found)
-        Found = FD;
-    }
-    return Found;
-  }
-
   template <class Range> const FunctionDecl *soleCandidate(Range Decls) {
     const FunctionDecl *Found = nullptr;
     for (const NamedDecl *D : Decls) {
@@ -787,6 +794,109 @@ private:
   FinderState &State;
 };
 
+/// Finds the calls of spice::parallel_for / parallel_reduce in the rewritten
+/// files and tells parallel code (where spice_task is in scope) from ordinary
+/// code: a parallel function's body is parallel, a lambda written as a loop
+/// body is parallel, every other function or lambda body is ordinary. In
+/// loop bodies it also records calls of parallel functions (fast form) and
+/// spawn/sync calls (errors).
+class LoopFinder : public RecursiveASTVisitor<LoopFinder> {
+public:
+  explicit LoopFinder(FinderState &State) : State(State) {
+    for (const auto &PF : State.Result.Functions) {
+      const Stmt *Body = PF->FD->getBody();
+      // spice_task lives in the try block of a function-try-block.
+      if (const auto *Try = dyn_cast_or_null<CXXTryStmt>(Body))
+        Body = Try->getTryBlock();
+      ParallelBodies.insert(Body);
+    }
+  }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    if (!isa<TranslationUnitDecl>(D) && D->getLocation().isValid() &&
+        !isRewritten(D->getLocation(), State.Scope))
+      return true;
+    if (!isa<FunctionDecl>(D))
+      return RecursiveASTVisitor::TraverseDecl(D);
+    Contexts.push_back({Ordinary, nullptr});
+    bool Result = RecursiveASTVisitor::TraverseDecl(D);
+    Contexts.pop_back();
+    return Result;
+  }
+
+  // Without a queue parameter: every statement is traversed here, in order,
+  // so the context stack matches the nesting.
+  bool TraverseStmt(Stmt *S) {
+    if (!S || !ParallelBodies.count(S))
+      return RecursiveASTVisitor::TraverseStmt(S);
+    Contexts.push_back({Parallel, nullptr});
+    bool Result = RecursiveASTVisitor::TraverseStmt(S);
+    Contexts.pop_back();
+    return Result;
+  }
+
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    // Captures are initialized where the lambda is written.
+    for (Expr *Init : LE->capture_inits())
+      if (Init && !TraverseStmt(Init))
+        return false;
+    auto Loop = BodyOf.find(LE);
+    if (Loop != BodyOf.end())
+      Contexts.push_back({LoopBody, Loop->second});
+    else
+      Contexts.push_back({Ordinary, nullptr});
+    bool Result = TraverseStmt(LE->getBody());
+    Contexts.pop_back();
+    return Result;
+  }
+
+  bool TraverseBlockExpr(BlockExpr *) { return true; }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    Kind Here = Contexts.empty() ? Ordinary : Contexts.back().K;
+    if (LoopKind K = classifyLoopCall(CE); K != LoopKind::None) {
+      LoopCall L;
+      L.Call = CE;
+      L.Reduce = K == LoopKind::Reduce;
+      L.InParallel = Here != Ordinary;
+      L.Callee = CE->getCallee()->IgnoreParenImpCasts();
+      unsigned BodyIndex = L.Reduce ? 3 : 2;
+      if (CE->getNumArgs() > BodyIndex)
+        if (const auto *LE =
+                dyn_cast<LambdaExpr>(stripImplicit(CE->getArg(BodyIndex)))) {
+          L.Body = LE;
+          BodyOf[LE] = CE;
+        }
+      State.Result.Loops.push_back(L);
+      return true;
+    }
+    if (Here != LoopBody)
+      return true;
+    if (classifySpiceCall(CE) != SpiceCallKind::None) {
+      State.Claimed.insert(CE);
+      State.Result.LoopMisuses.push_back({CE, Contexts.back().Loop});
+      return true;
+    }
+    if (std::optional<ParallelCall> PC = State.parallelCall(CE))
+      State.Result.LoopBodyCalls.push_back(*PC);
+    return true;
+  }
+
+private:
+  enum Kind { Ordinary, Parallel, LoopBody };
+  struct Context {
+    Kind K;
+    const CallExpr *Loop; ///< LoopBody: the loop whose body this is
+  };
+
+  FinderState &State;
+  llvm::DenseSet<const Stmt *> ParallelBodies;
+  llvm::DenseMap<const LambdaExpr *, const CallExpr *> BodyOf;
+  std::vector<Context> Contexts;
+};
+
 } // namespace
 
 namespace {
@@ -867,6 +977,7 @@ FinderResult findParallelCode(ASTContext &Ctx, const RewriteScope &Scope) {
   FinderState State{Ctx, Ctx.getSourceManager(), Scope, Result, {}, {}};
   MainFileVisitor Visitor(State);
   Visitor.TraverseDecl(Ctx.getTranslationUnitDecl());
+  LoopFinder(State).TraverseDecl(Ctx.getTranslationUnitDecl());
   const SourceManager &SM = Ctx.getSourceManager();
   for (const CallExpr *CE : Visitor.SpiceCalls) {
     if (State.Claimed.count(CE))

@@ -38,6 +38,13 @@ struct FinderResult {
   /// declared), with the reason that file is not rewritten.
   std::vector<std::pair<const clang::FunctionDecl *, std::string>>
       ForeignMembers;
+  /// Calls of spice::parallel_for / parallel_reduce, in source order.
+  std::vector<LoopCall> Loops;
+  /// Calls of parallel functions in loop-body lambdas (fast form).
+  std::vector<ParallelCall> LoopBodyCalls;
+  /// spawn/sync calls directly in a loop-body lambda, with that loop's call.
+  std::vector<std::pair<const clang::CallExpr *, const clang::CallExpr *>>
+      LoopMisuses;
 };
 
 /// True if calls of \p FD may go to a parallel version spice_parallel_NAME:

@@ -117,6 +117,21 @@ struct ParallelCall {
   bool HasArgs = false;
 };
 
+/// A call of spice::parallel_for / spice::parallel_reduce in a rewritten
+/// file.
+struct LoopCall {
+  const clang::CallExpr *Call = nullptr;
+  bool Reduce = false;
+  /// In parallel code (a parallel function's body or a loop-body lambda),
+  /// where spice_task is in scope: the call gets the scheduler context.
+  bool InParallel = false;
+  /// The DeclRefExpr or UnresolvedLookupExpr that names the callee.
+  const clang::Expr *Callee = nullptr;
+  /// The body when it is a lambda written in place (it becomes parallel
+  /// code), else null.
+  const clang::LambdaExpr *Body = nullptr;
+};
+
 struct GotoSite {
   const clang::Stmt *S = nullptr; ///< GotoStmt or IndirectGotoStmt
   const clang::LabelDecl *Target = nullptr;

@@ -480,6 +480,14 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
 //===----------------------------------------------------------------------===//
 
 void RewriteEmitter::emit(FinderResult &Result) {
+  // Loops first: a spawn statement takes the text of its arguments with the
+  // edits already made inside them.
+  for (const LoopCall &L : Result.Loops)
+    if (Scope.fileOf(L.Call->getBeginLoc()) == File)
+      emitLoop(L);
+  for (const ParallelCall &PC : Result.LoopBodyCalls)
+    if (Scope.fileOf(PC.Call->getBeginLoc()) == File)
+      emitParallelCall(PC);
   for (auto &PF : Result.Functions)
     if (Scope.fileOf(PF->FD->getLocation()) == File)
       emitFunction(*PF);
@@ -516,22 +524,86 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF) {
 }
 
 void RewriteEmitter::emitCalls(ParallelFunction &PF) {
-  for (const ParallelCall &PC : PF.Calls) {
-    std::optional<unsigned> NameAt = offsetOf(PC.NameLoc);
-    std::optional<unsigned> CalleeEnd = offsetAfterToken(PC.CalleeEnd);
-    if (!NameAt || !CalleeEnd)
-      continue; // inside a macro: the call stays a call of the entry point
-    // The '(' that follows the callee, over blanks and comments.
-    std::optional<unsigned> LParen = tokenAt(*CalleeEnd, tok::l_paren);
-    if (!LParen)
-      continue;
-    unsigned Paren = *LParen;
-    unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
-    Edits.replace(*NameAt, *NameAt + Len,
-                  ParallelPrefix + PC.Callee->getNameAsString());
-    Edits.insert(Paren + 1, PC.HasArgs ? std::string(ContextArgs) + ", "
-                                       : std::string(ContextArgs));
+  for (const ParallelCall &PC : PF.Calls)
+    emitParallelCall(PC);
+}
+
+void RewriteEmitter::emitParallelCall(const ParallelCall &PC) {
+  std::optional<unsigned> NameAt = offsetOf(PC.NameLoc);
+  std::optional<unsigned> CalleeEnd = offsetAfterToken(PC.CalleeEnd);
+  if (!NameAt || !CalleeEnd)
+    return; // inside a macro: the call stays a call of the entry point
+  // The '(' that follows the callee, over blanks and comments.
+  std::optional<unsigned> LParen = tokenAt(*CalleeEnd, tok::l_paren);
+  if (!LParen)
+    return;
+  unsigned Paren = *LParen;
+  unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
+  Edits.replace(*NameAt, *NameAt + Len,
+                ParallelPrefix + PC.Callee->getNameAsString());
+  Edits.insert(Paren + 1, PC.HasArgs ? std::string(ContextArgs) + ", "
+                                     : std::string(ContextArgs));
+}
+
+void RewriteEmitter::emitLoop(const LoopCall &L) {
+  // The callee's name, with its qualifier, becomes the runtime's function;
+  // the arguments keep their text (and the edits made inside them).
+  SourceLocation NameLoc;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(L.Callee))
+    NameLoc = DRE->getNameInfo().getLoc();
+  else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(L.Callee))
+    NameLoc = ULE->getNameLoc();
+  std::optional<unsigned> Begin = offsetOf(L.Callee->getBeginLoc());
+  std::optional<unsigned> NameEnd = offsetAfterToken(NameLoc);
+  std::optional<unsigned> CalleeEnd =
+      offsetAfterToken(L.Call->getCallee()->getEndLoc());
+  std::optional<unsigned> LParen =
+      CalleeEnd ? tokenAt(*CalleeEnd, tok::l_paren) : std::nullopt;
+  const char *Name = L.Reduce ? "parallel_reduce" : "parallel_for";
+  if (!Begin || !NameEnd || !LParen || *NameEnd < *Begin) {
+    Diag.error(L.Call->getBeginLoc(),
+               "cannot rewrite this call of 'spice::%0': it is written inside "
+               "a macro expansion")
+        << Name << L.Call->getSourceRange();
+    return;
   }
+  unsigned ArgsBegin = *LParen + 1;
+  Edits.replace(*Begin, *NameEnd,
+                std::string("spice::detail::") + Name +
+                    (L.InParallel ? "" : "_entry"));
+  if (L.InParallel) {
+    // No blank at the end of a line when the arguments start on the next.
+    llvm::StringRef Rest = SM.getBufferData(File).substr(ArgsBegin);
+    bool LineEnds = Rest.ltrim(" \t").starts_with("\n");
+    Edits.insert(ArgsBegin, std::string(ContextArgs) + (LineEnds ? "," : ", "));
+  }
+
+  // A lambda written as the body takes the scheduler context and becomes
+  // parallel code (the runtime calls body(worker, tail, x) when it can).
+  const LambdaExpr *LE = L.Body;
+  if (!LE || !LE->hasExplicitParameters())
+    return;
+  const CXXMethodDecl *Op = LE->getCallOperator();
+  FunctionTypeLoc FTL = Op->getTypeSourceInfo()
+                            ? Op->getTypeSourceInfo()
+                                  ->getTypeLoc()
+                                  .getAsAdjusted<FunctionTypeLoc>()
+                            : FunctionTypeLoc();
+  std::optional<unsigned> ParamsOpen =
+      FTL ? offsetOf(FTL.getLParenLoc()) : std::nullopt;
+  std::optional<unsigned> BodyOpen =
+      offsetAfterToken(LE->getBody()->getBeginLoc());
+  if (!ParamsOpen || !BodyOpen) {
+    Diag.error(LE->getBeginLoc(),
+               "cannot rewrite the body of this 'spice::%0': it is written "
+               "inside a macro expansion")
+        << Name << LE->getSourceRange();
+    return;
+  }
+  Edits.insert(*ParamsOpen + 1,
+               std::string(ContextParams) + (Op->getNumParams() ? ", " : ""));
+  Edits.insert(*BodyOpen, " spice::Task spice_task(spice_worker, spice_tail);",
+               InsertOrder::Normal);
 }
 
 std::string RewriteEmitter::destText(const SpawnSite &Site) const {

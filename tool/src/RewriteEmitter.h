@@ -63,6 +63,8 @@ private:
   // Generated code.
   void emitFunction(ParallelFunction &PF);
   void emitCalls(ParallelFunction &PF);
+  void emitParallelCall(const ParallelCall &PC);
+  void emitLoop(const LoopCall &L);
   void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
   void emitPoint(ParallelFunction &PF, const SyncPoint &P);
   void emitBlockEnd(ParallelFunction &PF, const clang::CompoundStmt *Block,

@@ -254,6 +254,40 @@ void SpawnAnalysis::checkFile(const FinderResult &Result) {
                 "a lambda body does not belong to the parallel function "
                 "around it; spawn the lambda from that function instead");
   }
+  for (const auto &[Call, Loop] : Result.LoopMisuses) {
+    bool IsSpawn = classifySpiceCall(Call) == SpiceCallKind::Spawn;
+    Diag.error(Call->getBeginLoc(),
+               "'%0' cannot be used in the body of '%1'; its iterations "
+               "already run in parallel: call a [[spice::parallel]] function "
+               "from the body")
+        << (IsSpawn ? "spice::spawn" : "spice::sync")
+        << loopName(classifyLoopCall(Loop)) << Call->getSourceRange();
+    Diag.note(Loop->getBeginLoc(), "the loop is here");
+  }
+  for (const LoopCall &L : Result.Loops) {
+    bool ExplicitArgs = false;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(L.Callee))
+      ExplicitArgs = DRE->hasExplicitTemplateArgs();
+    else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(L.Callee))
+      ExplicitArgs = ULE->hasExplicitTemplateArgs();
+    if (ExplicitArgs)
+      Diag.error(L.Callee->getBeginLoc(),
+                 "'%0' cannot be called with explicit template arguments; "
+                 "convert the arguments instead")
+          << loopName(L.Reduce ? LoopKind::Reduce : LoopKind::For)
+          << L.Callee->getSourceRange();
+  }
+  // A spawned loop would run through the serial elision inside the spawned
+  // call, with a body rewritten to take the scheduler context.
+  for (const auto &PF : Result.Functions)
+    for (const SpawnSite &Site : PF->Spawns)
+      if (LoopKind K = classifyLoopFunction(Site.CalleeDecl);
+          K != LoopKind::None)
+        Diag.error(Site.Spawn->getBeginLoc(),
+                   "'%0' cannot be spawned; call it directly (it runs in "
+                   "parallel already) or spawn a [[spice::parallel]] "
+                   "function that calls it")
+            << loopName(K) << Site.Spawn->getSourceRange();
   for (const auto &[FD, Why] : Result.ForeignMembers) {
     const auto *Class = cast<CXXMethodDecl>(FD)->getParent();
     Diag.error(FD->getLocation(),
