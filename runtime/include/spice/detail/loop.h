@@ -261,12 +261,15 @@ typename L::AccType run_part(const L &loop, WorkerHot *worker, Job *tail,
   Acc acc = loop.identity;
   std::exception_ptr error;
   try {
-    // Start well below the learned length: iterations of one body type can
-    // differ in cost by orders of magnitude (an outer loop's piece of cheap
-    // iterations taught its owner a length that put every heavy iteration
-    // into one first chunk, which nobody could split). Short chunks double.
+    // Start at the learned length, but with half the range at most:
+    // iterations of one body type can differ in cost by orders of magnitude
+    // (an outer loop's piece of cheap iterations taught its owner a length
+    // that put every heavy iteration into one first chunk, which nobody
+    // could split). Short chunks double. (Starting at an eighth of the hint
+    // instead cost a 1000-iteration loop of 0.27 us four chunks: 1.4x.)
     const LoopIndex hint = chunk_hint<L>.load(std::memory_order_relaxed);
-    LoopIndex chunk = hint / 8 > 1 ? hint / 8 : 1;
+    const LoopIndex half = (end - begin) / 2;
+    LoopIndex chunk = hint < half ? hint : (half > 1 ? half : 1);
     std::uint64_t start = loop_clock();
     // The range is re-read from the marker after every chunk: the heartbeat
     // may have lowered its end.
