@@ -290,6 +290,25 @@ TEST(Loop, ReduceResultsAreDestroyedOnce) {
   EXPECT_EQ(test::Counted::live.load(), before);
 }
 
+// A loop whose remainder takes less than a chunk's time at the measured
+// pace is not split: the piece would finish before a woken taker could
+// start it, and its owner would wait for the taker. (Whether such a share is
+// taken depends on the OS scheduler, so the rule itself is what is tested.)
+TEST(Loop, OnlyRemaindersOfAChunksTimeOrMoreAreWorthSharing) {
+  detail::LoopMarker marker;
+  EXPECT_TRUE(detail::worth_sharing(marker, 1)) << "nothing measured yet";
+  // 1000 iterations took 1000 ticks: kChunkTicks iterations are worth it.
+  marker.last_len = 1000;
+  marker.last_ticks = 1000;
+  EXPECT_FALSE(detail::worth_sharing(marker, 500));
+  EXPECT_FALSE(detail::worth_sharing(marker, detail::kChunkTicks - 1));
+  EXPECT_TRUE(detail::worth_sharing(marker, detail::kChunkTicks));
+  // One heavy iteration left: worth it.
+  marker.last_len = 1;
+  marker.last_ticks = 10 * detail::kChunkTicks;
+  EXPECT_TRUE(detail::worth_sharing(marker, 1));
+}
+
 // From ordinary threads: the entry points run on the default pool, several
 // callers at once.
 TEST(Loop, EntryPointsFromSeveralThreads) {
