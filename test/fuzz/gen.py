@@ -958,7 +958,7 @@ class Gen:
         """Parallel loops and nothing else (parallel functions, main and
         ordinary helpers)."""
         out = []
-        for _ in range(self.rng.randint(1, 2)):
+        for _ in range(1 if self.rng.random() < 0.7 else 2):
             nodes, reads, _ = self.loop_stmt(cur, budget // 2)
             out += nodes + self.consume(reads)
         return out
@@ -994,9 +994,11 @@ class Gen:
         if callee == cur.name:
             cur.self_calls += n - 1
         sp = self.spawn_expr(callee, per_iteration(args)).replace("I@", k)
-        base0 = cur.base
+        base0, self0 = cur.base, cur.self_calls
         nodes, reads, _ = self.loop_stmt(cur, budget // (2 * n))
+        # The loop runs n times: so do its cost and its calls of cur.
         cur.base += (cur.base - base0) * (n - 1)
+        cur.self_calls += (cur.self_calls - self0) * (n - 1)
         body = [stmt("%s[%s] = %s;" % (a, k, sp))] + nodes + [
             stmt("%s[%s] = mix(%s, %s);" % (b, k, k, " ^ ".join(reads)))]
         return ([stmt("std::vector<uint64_t> %s(%d), %s(%d);" % (a, n, b, n)),
@@ -1033,7 +1035,7 @@ class Gen:
         parallel functions so far), called from main and from parallel
         functions."""
         name = "o%d" % idx
-        budget = 200000 if self.size == "small" else 1500000
+        budget = 100000 if self.size == "small" else 500000
         f = Func(name, "U")
         body = [stmt("uint64_t h = x ^ %dULL;" % self.c(), keep=True),
                 stmt("Acc acc{x %% %d};" % self.c(2, 50), keep=True)]
@@ -1050,12 +1052,12 @@ class Gen:
         """Loops in main (ordinary code: they run on the default pool), each
         in a block with its own x, h and acc, printed."""
         out = []
-        for k in range(self.rng.randint(1, 3)):
+        for k in range(1 if self.rng.random() < 0.7 else 2):
             kind = self.pick({"loop": 3, "looptry": 1})
             body = [stmt("const uint64_t x = %dULL;" % self.c(), keep=True),
                     stmt("uint64_t h = %dULL;" % self.c(), keep=True),
                     stmt("Acc acc{%d};" % self.c(2, 9), keep=True)]
-            body += getattr(self, "g_" + kind)(None, self.top_budget // 4)
+            body += getattr(self, "g_" + kind)(None, self.top_budget // 10)
             body.append(stmt('std::printf("loop%d %%016llx\\n", static_cast<unsigned long long>(h));' % k,
                              keep=True))
             out.append(block("{", body))
@@ -1076,8 +1078,8 @@ class Gen:
         regions = {"decl": 5, "assign": 4, "control": 4, "byval": 2,
                    "refparam": 2, "except": 2, "calls": 2}
         if "loops" not in self.without:
-            regions.update({"loop": 4, "spawnloop": 3, "loopspawn": 2,
-                            "looptry": 2})
+            regions.update({"loop": 2, "spawnloop": 1, "loopspawn": 1,
+                            "looptry": 1})
         body = [stmt("if (d == 0)\n  return %s;" % TYPES[rtype][1].format(
                     "leaf(x, 16)"), keep=True),
                 stmt("uint64_t h = x ^ %dULL;" % self.c(), keep=True),
@@ -1125,7 +1127,7 @@ class Gen:
         nodes.append(stmt("using spice::spawn;"))  # unused; must be harmless
         for k in range(nfuncs):
             nodes.append(self.g_function(k))
-            if "loops" not in self.without and self.rng.random() < 0.35:
+            if "loops" not in self.without and self.rng.random() < 0.2:
                 nodes.append(self.g_helper(k))
         main = []
         for f in self.funcs:
