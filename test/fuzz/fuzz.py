@@ -210,6 +210,14 @@ class Fuzzer:
         deterministic = failure.category in ("rejected", "compile") or (
             config is not None and config["threads"] == 1 and not config.get("san"))
         repeat = 1 if deterministic else self.a.shrink_repeat
+        if not deterministic and config is not None:
+            # A failure that shows in some runs only (a heartbeat must split
+            # a loop at the wrong time): each candidate also runs in the
+            # other multi-worker configurations of the same build, which
+            # costs runs but no compile.
+            configs += [c for c in self.configs_for(0)
+                        if c["cxx"] == config["cxx"] and c.get("san") == config.get("san")
+                        and c["threads"] > 1 and describe(c) != describe(config)]
         removed = set()
         work = tempfile.mkdtemp(prefix="spice-shrink-%d-" % seed, dir=self.a.tmp)
         tries = 0
@@ -217,10 +225,14 @@ class Fuzzer:
         try:
             while progress and tries < self.a.shrink_limit:
                 progress = False
-                # Top-level items last to first (main's calls, then the
+                # main's statements last to first (its calls and loop
+                # blocks), then top-level items last to first (the
                 # functions nobody calls any more), then everything inside.
-                order = list(reversed(tree)) + [n for n in gen.walk(tree)
-                                                if n not in tree]
+                outer = [k for n in reversed(tree) if n.keep
+                         for _, kids in n.parts if kids for k in reversed(kids)]
+                seen = set(map(id, tree + outer))
+                order = outer + list(reversed(tree)) + [
+                    n for n in gen.walk(tree) if id(n) not in seen]
                 for node in order:
                     if node.keep or id(node) in removed or tries >= self.a.shrink_limit:
                         continue

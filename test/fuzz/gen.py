@@ -82,8 +82,10 @@ PRELUDE_HEAD = """\
 // elision's.
 #include <spice/spice.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <stdexcept>
@@ -203,6 +205,19 @@ static uint64_t by_val_vec(std::vector<uint64_t> v, uint64_t x) {
   return mix(dg(v), x);
 }
 static uint64_t take_box(std::unique_ptr<uint64_t> b) { return dg(b) + 5; }""",
+    # Results of parallel_reduce that check range order: a polynomial hash
+    # of a sequence (associative, not commutative, identity Hs{}) and
+    # string concatenation.
+    """struct Hs {
+  uint64_t h = 0, p = 1;
+};
+static Hs hone(uint64_t v) { return Hs{v, 0x100000001b3ULL}; }
+static Hs hcat(Hs a, Hs b) { return Hs{a.h * b.p + b.h, a.p * b.p}; }
+static uint64_t dg(const Hs &s) { return mix(s.h, s.p); }
+static std::string scat(std::string a, const std::string &b) {
+  a += b;
+  return a;
+}""",
     # A parallel function template (explicit and deduced arguments).
     """template <class T> [[spice::parallel]] T tsum(T a, T b) {
   if (b < 2)
@@ -252,6 +267,15 @@ def per_iteration(args):
             for a in args]
 
 
+def call_text(callee, args):
+    """A direct call of a callee of callee_u's forms."""
+    if callee.startswith("&"):
+        return "std::invoke(%s)" % ", ".join([callee] + args)
+    if callee.startswith("["):
+        return "(%s)(%s)" % (callee, ", ".join(args))
+    return "%s(%s)" % (callee, ", ".join(args))
+
+
 class Func:
     """A generated parallel function `R name(uint64_t d, uint64_t x)`; it
     recurses on itself with d - 1 and returns at d == 0."""
@@ -279,6 +303,7 @@ class Gen:
         self.seed = seed
         self.size = size
         self.funcs = []
+        self.helpers = []  # (name, cost) of ordinary functions with loops
         self.counter = 0
         self.top_budget = 2000000 if size == "small" else 30000000
 
@@ -323,7 +348,8 @@ class Gen:
             "fib": 6, "count": 4, "leaf": 2, "gen": 6, "self": 5,
             "tmpl": 2, "lambda": 2, "lambda_cap": 2, "lambda_par": 2,
             "functor": 2, "memfn": 2, "memfn_ptr": 1, "static_mem": 1,
-            "combo": 2})
+            "combo": 2, "helper": 2 if self.helpers else 0,
+            "lambda_loop": 0 if "loops" in self.without else 1})
         x = self.xexpr()
         if kind == "fib" and budget > FIB_COST[21]:
             return "fib", [self.small_int(12, 21)], FIB_COST[21]
@@ -354,6 +380,17 @@ class Gen:
             # Ordinary code calling a parallel function: runs inline.
             return ("[](uint64_t a) { return fib(static_cast<int>(a % 4) + 9); }",
                     [x], FIB_COST[12])
+        if kind == "helper":
+            name, cost = self.rng.choice(self.helpers)
+            if cost < budget:
+                return name, [x], cost
+        if kind == "lambda_loop":
+            # A loop in ordinary code inside a parallel function.
+            n = self.rng.choice([0, 1, 5, 300, 3000])
+            return ("[](uint64_t a) { return mix(a, spice::parallel_reduce("
+                    "0, %d, uint64_t{0}, [a](int i) { return leaf(a + i, 3); }, "
+                    "[](uint64_t p, uint64_t q) { return p + q; })); }" % n,
+                    [x], 5 * n + 50)
         if kind == "functor":
             return "Mul{%d}" % self.c(2, 9), [x, str(self.c(10, 60))], 60
         if kind == "memfn" and budget > 2000:
@@ -705,6 +742,330 @@ class Gen:
                            stmt("%s[%s] = %s;" % (t, i, sp))])]
         return [decl] + body, "dg(std::vector<uint64_t>(std::begin(%s), std::end(%s)))" % (t, t)
 
+    # -- parallel loops ------------------------------------------------------
+    #
+    # Loops write only what their own iteration owns (a slot of a vector,
+    # an element through its reference, locals of the body), read x, h,
+    # acc and their bounds (which nobody writes during the loop), and
+    # return values to parallel_reduce, so there is no data race. Bodies
+    # throw only inside `try` regions (looptry, main's try blocks), and
+    # whether an iteration throws depends on its index alone: the first
+    # throwing index in range order is what the serial elision throws too.
+
+    def loop_range(self, n):
+        """Bounds of an integer loop of `n` iterations (n <= 0: empty) in
+        one of several type combinations: int, long/int, int/long,
+        int/size_t (also a negative int with a size_t, which is empty in
+        their common type), unsigned/uint64_t, literals. Returns (decls,
+        lo, hi, index types for the body's parameter, slot expression with
+        I@ for the index, iteration count)."""
+        count = max(n, 0)
+        kind = self.pick({"int": 4, "long_int": 2, "int_long": 2,
+                          "int_size": 2, "wrap": 1, "unsigned": 1,
+                          "literal": 2})
+        lo = self.fresh("lo")
+        slot = "static_cast<std::size_t>(I@ - %s)" % lo
+        if kind == "int":
+            decls = [stmt("const int %s = %d + static_cast<int>(x %% 3);"
+                          % (lo, self.c(-60, 40)))]
+            return decls, lo, "%s + %d" % (lo, n), ["int", "long", "auto"], slot, count
+        if kind == "long_int":
+            decls = [stmt("const long %s = %d;" % (lo, self.c(-40, 40)))]
+            return (decls, lo, "static_cast<int>(%s) + %d" % (lo, n),
+                    ["long", "auto"], slot, count)
+        if kind == "int_long":
+            decls = [stmt("int %s = -%d;" % (lo, self.c(0, 40)))]
+            return (decls, lo, "static_cast<long>(%s) + %d" % (lo, n),
+                    ["long", "auto"], slot, count)
+        if kind == "int_size":
+            base = self.c(2, 50)
+            decls = [stmt("const int %s = %d;" % (lo, base))]
+            hi = "static_cast<std::size_t>(%s) %s %d" % (lo, "+" if n >= 0 else "-",
+                                                         min(abs(n), base))
+            return decls, lo, hi, ["std::size_t", "auto"], slot, count
+        if kind == "wrap":
+            # -k converts to a huge std::size_t: the range is empty.
+            decls = [stmt("const int %s = -%d;" % (lo, self.c(1, 9)))]
+            return (decls, lo, "std::size_t{%d}" % self.c(0, 20),
+                    ["std::size_t", "auto"], slot, 0)
+        if kind == "unsigned":
+            decls = [stmt("const unsigned %s = %du;" % (lo, self.c(0, 30)))]
+            return (decls, lo, "uint64_t{%s} %s %d" % (lo, "+" if n >= 0 else "-",
+                                                      0 if n < 0 else n),
+                    ["uint64_t", "auto"], slot, count)
+        base = self.c(-9, 9)
+        return ([], str(base), str(base + n), ["int", "auto"],
+                "static_cast<std::size_t>(I@ - (%d))" % base, count)
+
+    def loop_count(self, budget_each):
+        """How many iterations: none, one or two, a few heavy ones, or
+        10^3-10^5 cheap ones (heartbeats split those at 1 us)."""
+        kind = self.pick({"tiny": 2, "few": 4, "big": 4})
+        if kind == "tiny":
+            return self.rng.choice([0, 1, 1, 2, -3])
+        if kind == "few":
+            return self.rng.randint(3, 12)
+        return int(10 ** self.rng.uniform(3, 5))
+
+    def loop_val(self, cur, budget, n, depth, throws, idx):
+        """What one iteration computes from its index (or element) text
+        `idx`: (statements before it, uint64_t expression, cost of one
+        iteration). Cheap arithmetic, calls of parallel functions (which
+        spawn), nested parallel_for/parallel_reduce."""
+        each = budget // max(n, 1)
+        stmts = []
+        if throws and self.rng.random() < 0.7:
+            if self.rng.random() < 0.2 and each > 400 and n <= 64:
+                # A parallel function whose spawned calls throw.
+                stmts.append(stmt("const uint64_t h2 = pthrow(x + %s);" % idx))
+                each -= 400
+            else:
+                k = self.c(0, max(n, 1) * 5 // 4)
+                m = self.rng.choice([1, 3, 7, 64])
+                stmts.append(stmt(
+                    'if (%s %% %d == %d && %s >= %d)\n'
+                    '  throw std::runtime_error("it " + std::to_string(%s));'
+                    % (idx, m, self.c(0, m - 1), idx, k, idx)))
+        kinds = {"cheap": 4, "call": 4 if each > 300 else 0,
+                 "nested": 2 if depth < 2 and each > 200 else 0}
+        kind = self.pick(kinds)
+        if kind == "cheap":
+            c = self.rng.choice([1, 2, 5, 20])
+            expr = ("mix(x ^ %d, %s)" % (self.c(), idx) if c == 1 else
+                    "leaf(%s ^ x, %d)" % (idx, c))
+            cost = c + 2
+        elif kind == "call":
+            if n <= 8 and depth == 0:
+                callee, args, cost = self._callee_u(cur, each)
+            else:
+                callee, args, cost = self._callee_u(None, each)
+            if cur is not None and callee == cur.name:
+                cur.self_calls += max(n, 0) - 1
+            if callee == "fib":
+                args = ["static_cast<int>(%s %% 5) + %d" % (idx, self.c(8, 15))]
+            args = [a.replace("I@", idx) for a in per_iteration(args)]
+            expr = call_text(callee, args)
+        else:
+            inner = self.rng.randint(-1, 40) if each < 20000 else \
+                self.rng.choice([self.rng.randint(0, 20), int(10 ** self.rng.uniform(2, 3.5))])
+            nodes, reads, cost = self.loop_stmt(cur, each, depth + 1, throws,
+                                                n=inner, salt=idx)
+            stmts += nodes
+            expr = "mix(%s, %s)" % (idx, " ^ ".join(reads) or "0")
+            cost += 30
+        if any(n.parts[0][0][0].startswith("const uint64_t h2") for n in stmts):
+            expr = "(%s + h2)" % expr
+        return stmts, expr, cost
+
+    def loop_stmt(self, cur, budget, depth=0, throws=False, n=None, salt=None):
+        """One parallel loop: parallel_for writing per-index slots, writing
+        a vector's elements through iterators, or parallel_reduce (sum or
+        xor of uint64_t, an ordered hash `Hs`, string concatenation) over
+        an integer range or iterators. The body is a lambda written in
+        place, sometimes a named lambda (ordinary code, called as body(x)).
+        Returns (nodes, uint64_t expressions to fold in, total cost)."""
+        if n is None:
+            n = self.loop_count(budget)
+        kind = self.pick({"for": 4, "for_iter": 2, "reduce": 5,
+                          "reduce_iter": 2})
+        iterate = kind.endswith("_iter")
+        i = self.fresh("i")
+        nodes = []
+        if iterate:
+            count = max(n, 0)
+            src = self.fresh("src")
+            nodes.append(stmt("std::vector<uint64_t> %s(%d);" % (src, count)))
+            nodes.append(stmt(
+                "for (std::size_t k = 0; k < %s.size(); ++k)\n"
+                "  %s[k] = x + k * %d%s;" % (src, src, self.c(1, 99),
+                                           " + " + salt if salt else "")))
+            first, last = self.rng.choice([
+                ("%s.begin()", "%s.end()"), ("%s.data()", "%s.data() + %s.size()")])
+            lo, hi = first % src, last.replace("%s", src)
+            decls = []
+            idx = i
+        else:
+            decls, lo, hi, ptypes, slot, count = self.loop_range(n)
+            ptype = self.rng.choice(ptypes)
+            idx = "static_cast<uint64_t>(%s)" % i
+            if salt:
+                idx = "(%s ^ %s)" % (idx, salt)
+        nodes += decls
+        body, expr, cost = self.loop_val(cur, budget, count, depth, throws, idx)
+        total = count * cost + 50
+        named = self.rng.random() < 0.15
+        reads = []
+        if kind in ("for", "for_iter"):
+            if kind == "for":
+                out = self.fresh("a")
+                nodes.append(stmt("std::vector<uint64_t> %s(%d);" % (out, count)))
+                body.append(stmt("%s[%s] = %s;" % (out, slot.replace("I@", i), expr),
+                                 keep=True))
+                param = "%s %s" % (ptype, i)
+            else:
+                out = src
+                body.append(stmt("%s = %s;" % (i, expr), keep=True))
+                param = "uint64_t &%s" % i
+            lam = "[&](%s) {" % param
+            call = "spice::parallel_for(%s, %s, " % (lo, hi)
+            reads.append("dg(%s)" % out)
+            close = "});"
+            combine = None
+        else:
+            rt = self.pick({"U": 3, "H": 3, "S": 2 if count <= 20000 else 0})
+            if rt == "U":
+                ident, wrap = "uint64_t{0}", "%s"
+                combine = self.rng.choice([
+                    "[](uint64_t a, uint64_t b) { return a + b; }",
+                    "[](uint64_t a, uint64_t b) { return a ^ b; }",
+                    "std::plus<uint64_t>()"])
+                rtype = "uint64_t"
+            elif rt == "H":
+                ident, wrap = "Hs{}", "hone(%s)"
+                combine = self.rng.choice([
+                    "hcat", "[](Hs a, Hs b) { return hcat(a, b); }",
+                    "[](const Hs &a, const Hs &b) { return Hs{a.h * b.p + b.h, a.p * b.p}; }"])
+                rtype = "Hs"
+            else:
+                ident, wrap = "std::string()", "std::to_string(%s %% 1000)"
+                combine = self.rng.choice([
+                    "scat", "[](std::string a, const std::string &b) { a += b; return a; }"])
+                rtype = "std::string"
+                cost += 20
+            body.append(stmt("return %s;" % (wrap % expr), keep=True))
+            if iterate:
+                param = self.rng.choice(["uint64_t %s", "const uint64_t &%s"]) % i
+            else:
+                param = "%s %s" % (ptype, i)
+            lam = "[&](%s) {" % param
+            r = self.fresh("r")
+            call = "%s %s = spice::parallel_reduce(%s, %s, %s, " % (
+                self.rng.choice([rtype, "auto"]), r, lo, hi, ident)
+            reads.append("dg(%s)" % r)
+            close = "}, %s);" % combine
+        if named:
+            b = self.fresh("body")
+            nodes.append(Node([(["auto %s = %s" % (b, lam)], body)], ["};"]))
+            nodes.append(stmt(call + b + (", %s);" % combine if combine else ");"),
+                              keep=True))
+        else:
+            nodes.append(Node([([call + lam], body)], [close]))
+        if cur is not None and depth == 0:
+            cur.base += total
+        return nodes, reads, total
+
+    def g_loop(self, cur, budget):
+        """Parallel loops and nothing else (parallel functions, main and
+        ordinary helpers)."""
+        out = []
+        for _ in range(1 if self.rng.random() < 0.7 else 2):
+            nodes, reads, _ = self.loop_stmt(cur, budget // 2)
+            out += nodes + self.consume(reads)
+        return out
+
+    def g_spawnloop(self, cur, budget):
+        """Loops while spawns are outstanding: the loop's marker sits behind
+        the spawned jobs in the job list, so the heartbeat shares those
+        first; a spawn after the loop too, then parent work and the sync."""
+        out, reads = [], []
+        for _ in range(self.rng.randint(1, 2)):
+            callee, args, cost = self.callee_u(cur, budget // 4)
+            t = self.fresh("t")
+            out.append(stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))))
+            reads.append(t)
+        nodes, lreads, _ = self.loop_stmt(cur, budget // 2)
+        out += nodes
+        if self.rng.random() < 0.5:
+            callee, args, cost = self.callee_u(cur, budget // 4)
+            t = self.fresh("t")
+            out.append(stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))))
+            reads.append(t)
+        work, names = self.parent_work(cur, budget // 4)
+        return (out + work + [stmt("spice::sync();", keep=True)] +
+                self.consume(reads + lreads + names))
+
+    def g_loopspawn(self, cur, budget):
+        """A serial `for` that spawns once per iteration and runs a parallel
+        loop in the same iteration (into another vector), one sync after
+        it."""
+        n = self.rng.randint(2, 4)
+        a, b, k = self.fresh("a"), self.fresh("b"), self.fresh("k")
+        callee, args, _ = self.callee_u(cur, budget // (2 * n))
+        if callee == cur.name:
+            cur.self_calls += n - 1
+        sp = self.spawn_expr(callee, per_iteration(args)).replace("I@", k)
+        base0, self0 = cur.base, cur.self_calls
+        nodes, reads, _ = self.loop_stmt(cur, budget // (2 * n))
+        # The loop runs n times: so do its cost and its calls of cur.
+        cur.base += (cur.base - base0) * (n - 1)
+        cur.self_calls += (cur.self_calls - self0) * (n - 1)
+        body = [stmt("%s[%s] = %s;" % (a, k, sp))] + nodes + [
+            stmt("%s[%s] = mix(%s, %s);" % (b, k, k, " ^ ".join(reads)))]
+        return ([stmt("std::vector<uint64_t> %s(%d), %s(%d);" % (a, n, b, n)),
+                 block("for (uint64_t %s = 0; %s < %d; ++%s) {" % (k, k, n, k), body),
+                 stmt("spice::sync();", keep=True)] +
+                self.consume(["dg(%s)" % a, "dg(%s)" % b]))
+
+    def g_looptry(self, cur, budget):
+        """Loops whose bodies throw at some indices, inside try: the first
+        exception in range order is caught. Spawns and a sync before the
+        loop, or spawns after it (which do not happen once it threw)."""
+        body = []
+        if cur is not None and self.rng.random() < 0.5:
+            t = self.fresh("t")
+            callee, args, _ = self.callee_u(cur, budget // 4)
+            body += [stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))),
+                     stmt("spice::sync();", keep=True),
+                     stmt("h = mix(h, %s);" % t)]
+        nodes, reads, _ = self.loop_stmt(cur, budget // 2, throws=True)
+        body += nodes + self.consume(reads)
+        if cur is not None and self.rng.random() < 0.5:
+            t = self.fresh("t")
+            callee, args, _ = self.callee_u(cur, budget // 4)
+            body += [stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))),
+                     stmt("spice::sync();", keep=True),
+                     stmt("h = mix(h, %s);" % t)]
+        return [Node([(["try {"], body)],
+                     ["} catch (const std::exception &e) {",
+                      "  h = mix(h, dg(std::string(e.what())));", "}"],
+                     keep=True)]
+
+    def g_helper(self, idx):
+        """An ordinary function with parallel loops (their bodies call the
+        parallel functions so far), called from main and from parallel
+        functions."""
+        name = "o%d" % idx
+        budget = 100000 if self.size == "small" else 500000
+        f = Func(name, "U")
+        body = [stmt("uint64_t h = x ^ %dULL;" % self.c(), keep=True),
+                stmt("Acc acc{x %% %d};" % self.c(2, 50), keep=True)]
+        for _ in range(self.rng.randint(1, 2)):
+            kind = self.pick({"loop": 3, "looptry": 1})
+            body.append(block("{", getattr(self, "g_" + kind)(None, budget)))
+        body.append(stmt("return h;", keep=True))
+        # Cost: the loops' estimate is not tracked for cur=None; assume the
+        # budget.
+        self.helpers.append((name, budget))
+        return block("static uint64_t %s(uint64_t x) {" % name, body)
+
+    def main_loops(self):
+        """Loops in main (ordinary code: they run on the default pool), each
+        in a block with its own x, h and acc, printed."""
+        out = []
+        for k in range(1 if self.rng.random() < 0.7 else 2):
+            kind = self.pick({"loop": 3, "looptry": 1})
+            body = [stmt("const uint64_t x = %dULL;" % self.c(), keep=True),
+                    stmt("uint64_t h = %dULL;" % self.c(), keep=True),
+                    stmt("Acc acc{%d};" % self.c(2, 9), keep=True)]
+            body += getattr(self, "g_" + kind)(None, self.top_budget // 10)
+            body.append(stmt('std::printf("loop%d %%016llx\\n", static_cast<unsigned long long>(h));' % k,
+                             keep=True))
+            out.append(block("{", body))
+        for name, _ in self.helpers:
+            out.append(stmt('std::printf("%s %%016llx\\n", static_cast<unsigned long long>(%s(%dULL)));'
+                            % (name, name, self.c())))
+        return out
+
     # -- functions and the program ------------------------------------------
 
     def g_function(self, idx):
@@ -716,13 +1077,18 @@ class Gen:
         nospawn = self.rng.random() < 0.12
         regions = {"decl": 5, "assign": 4, "control": 4, "byval": 2,
                    "refparam": 2, "except": 2, "calls": 2}
+        if "loops" not in self.without:
+            regions.update({"loop": 2, "spawnloop": 1, "loopspawn": 1,
+                            "looptry": 1})
         body = [stmt("if (d == 0)\n  return %s;" % TYPES[rtype][1].format(
                     "leaf(x, 16)"), keep=True),
                 stmt("uint64_t h = x ^ %dULL;" % self.c(), keep=True),
                 stmt("Acc acc{x %% %d};" % self.c(2, 50), keep=True)]
         nregions = self.rng.randint(1, 3 if self.size == "small" else 5)
         for _ in range(nregions):
-            kind = "calls" if nospawn else self.pick(regions)
+            kind = self.pick(regions)
+            if nospawn:
+                kind = "loop" if kind.startswith("loop") else "calls"
             per = budget // nregions
             body.append(block("{", getattr(self, "g_" + kind)(f, per)))
         tail = None
@@ -761,6 +1127,8 @@ class Gen:
         nodes.append(stmt("using spice::spawn;"))  # unused; must be harmless
         for k in range(nfuncs):
             nodes.append(self.g_function(k))
+            if "loops" not in self.without and self.rng.random() < 0.2:
+                nodes.append(self.g_helper(k))
         main = []
         for f in self.funcs:
             d = 1
@@ -779,12 +1147,14 @@ class Gen:
                          "} catch (const std::exception &e) {\n"
                          '  std::printf("main caught %%s\\n", e.what());\n'
                          "}" % self.c()))
+        if "loops" not in self.without:
+            main += self.main_loops()
         nodes.append(block("int main() {", main, keep=True))
         return nodes
 
 
 # Constructs that --without can leave out (to look past known bugs).
-FEATURES = ["onecall", "ref-assign", "generic-byval", "nodef"]
+FEATURES = ["onecall", "ref-assign", "generic-byval", "nodef", "loops"]
 
 
 def generate(seed, size="normal", without=()):
