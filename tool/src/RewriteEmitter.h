@@ -10,10 +10,12 @@
 #define SPICE_REWRITE_REWRITEEMITTER_H
 
 #include "Diagnostics.h"
+#include "FileTokens.h"
 #include "ParallelFinder.h"
 #include "SnippetFormatter.h"
 #include "SourceEdits.h"
 
+#include <memory>
 #include <optional>
 
 namespace spice_rewrite {
@@ -45,18 +47,29 @@ private:
   /// comments skipped) when it is of kind \p Kind.
   std::optional<unsigned> tokenAt(unsigned Offset,
                                   clang::tok::TokenKind Kind) const;
+  /// The raw tokens of \p F (the emitter's file or a header), lexed once.
+  const FileTokens &tokens(clang::FileID F) const;
   bool require(std::optional<Range> R, clang::SourceLocation At,
                const char *What);
 
   // Pieces of text.
   std::string takeText(const clang::Expr *E);
   std::string rawText(clang::SourceRange R) const;
-  std::optional<Range> attributeRemoval(const clang::Attr *A,
-                                        llvm::StringRef Buffer,
-                                        unsigned AttrBegin,
+  /// What to delete to remove the attribute written at [\p AttrBegin,
+  /// \p AttrEnd) of \p F: its whole `[[...]]` when it is alone there, else
+  /// it with one neighbouring comma.
+  std::optional<Range> attributeRemoval(clang::FileID F, unsigned AttrBegin,
                                         unsigned AttrEnd) const;
+  /// Where the `[[` of the attribute list holding the attribute that begins
+  /// at \p AttrBegin starts (\p AttrBegin itself if it is in none).
+  unsigned attributeListBegin(clang::FileID F, unsigned AttrBegin) const;
   std::string headText(const clang::FunctionDecl *FD, HeadKind Kind,
                        bool StripDefaults, bool NameParams);
+  /// \p Text, the declaration of \p VD up to its name written from
+  /// \p TextBegin, without the top-level 'const' of its type (the join
+  /// assigns the variable).
+  std::string withoutTopLevelConst(const clang::VarDecl *VD, unsigned TextBegin,
+                                   llvm::StringRef Text) const;
   std::string replaceToken(const clang::Expr *E, clang::SourceLocation Name,
                            llvm::StringRef NewName) const;
 
@@ -97,6 +110,7 @@ private:
   /// Declarations of deferred spawn results, by the sync or return that
   /// declares them.
   llvm::DenseMap<const clang::Stmt *, std::string> Bindings;
+  mutable llvm::DenseMap<clang::FileID, std::unique_ptr<FileTokens>> Lexed;
 };
 
 } // namespace spice_rewrite
