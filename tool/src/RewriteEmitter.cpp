@@ -968,6 +968,9 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
     });
     Group = InLoop || SpawnBefore;
   }
+  // Right after a sync (no spawn, no label between) the group is empty.
+  if (Group && groupEmptyAt(PF, P.Frames))
+    Group = false;
   std::string Code = joinCode(outstanding(PF, P.Frames, FirstFrame), Group);
   std::optional<Range> R = stmtRange(P.S);
   if (P.PointKind == SyncPoint::Sync) {
@@ -1014,6 +1017,8 @@ void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
                              : llvm::is_contained(PF.GroupSyncBlocks, Block);
   // The block's own futures still running at its end.
   FrameStack AtEnd{{Frame::Block, Block, Block->size()}};
+  if (Group && groupEmptyAt(PF, AtEnd))
+    Group = false;
   std::string Code = joinCode(outstanding(PF, AtEnd, 0), Group);
   if (Code.empty())
     return;

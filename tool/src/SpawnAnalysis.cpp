@@ -243,6 +243,52 @@ bool hasLaterSyncOrReturn(const ParallelFunction &PF, const CompoundStmt *Block,
   return false;
 }
 
+namespace {
+/// Whether \p S holds a label or a case: a place a jump can land on.
+bool hasJumpTarget(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<LabelStmt>(S) || isa<SwitchCase>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (hasJumpTarget(Child))
+      return true;
+  return false;
+}
+} // namespace
+
+bool groupEmptyAt(const ParallelFunction &PF, const FrameStack &Frames) {
+  // Outwards through the blocks around the point, to a sync standing
+  // directly in one of them with nothing between it and the point that
+  // could spawn or be jumped into: control then reaches the point only
+  // through that sync. A loop or switch around the point lies in the
+  // statement that holds it, so its spawns and case labels count.
+  for (unsigned K = Frames.size(); K-- > 0;) {
+    const Frame &F = Frames[K];
+    if (F.FrameKind != Frame::Block)
+      continue;
+    std::optional<unsigned> SyncAt;
+    for (const SyncPoint &P : PF.Points)
+      if (P.PointKind == SyncPoint::Sync && P.InBlock &&
+          P.Frames.back().Compound == F.Compound &&
+          P.Frames.back().Index < F.Index &&
+          (!SyncAt || P.Frames.back().Index > *SyncAt))
+        SyncAt = P.Frames.back().Index;
+    unsigned From = SyncAt ? *SyncAt + 1 : 0;
+    for (const SpawnSite &Site : PF.Spawns)
+      for (const Frame &SF : Site.Frames)
+        if (SF.Compound == F.Compound && SF.Index >= From &&
+            SF.Index <= F.Index)
+          return false;
+    for (unsigned I = From; I <= F.Index && I < F.Compound->size(); ++I)
+      if (hasJumpTarget(F.Compound->body_begin()[I]))
+        return false;
+    if (SyncAt)
+      return true;
+  }
+  return false;
+}
+
 void SpawnAnalysis::checkFile(const FinderResult &Result) {
   for (const auto &[Call, InLambda] : Result.Outside) {
     bool IsSpawn = classifySpiceCall(Call) == SpiceCallKind::Spawn;

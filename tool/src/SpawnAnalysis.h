@@ -54,6 +54,10 @@ private:
 bool hasLaterSyncOrReturn(const ParallelFunction &PF,
                           const clang::CompoundStmt *Block, unsigned Index);
 
+/// True if the spawn group is empty at a point nested in \p Frames: every
+/// way there passes a sync after the last spawn.
+bool groupEmptyAt(const ParallelFunction &PF, const FrameStack &Frames);
+
 } // namespace spice_rewrite
 
 #endif
