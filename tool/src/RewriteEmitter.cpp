@@ -49,18 +49,6 @@ std::string summary(llvm::StringRef Text) {
   return S;
 }
 
-bool endsWithJump(const CompoundStmt *CS) {
-  if (CS->body_empty())
-    return false;
-  const Stmt *Last = CS->body_back();
-  if (isa<ReturnStmt>(Last) || isa<BreakStmt>(Last) ||
-      isa<ContinueStmt>(Last) || isa<GotoStmt>(Last) || isa<CoreturnStmt>(Last))
-    return true;
-  if (const auto *E = dyn_cast<Expr>(Last))
-    return isa<CXXThrowExpr>(E->IgnoreParenImpCasts());
-  return false;
-}
-
 /// The name of the parallel version: spice_parallel_NAME, and
 /// spice_parallel_call_operator for an operator().
 std::string parallelName(const FunctionDecl *FD) {
@@ -539,9 +527,9 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF) {
   for (SpawnSite &Site : PF.Spawns)
     emitSpawn(PF, Site);
   for (const SyncPoint &P : PF.Points)
-    emitPoint(PF, P);
-  for (const CompoundStmt *Block : PF.Blocks)
-    emitBlockEnd(PF, Block, Body);
+    emitPoint(P);
+  for (const BlockEnd &End : PF.BlockEnds)
+    emitBlockEnd(End);
   if (!PF.Spawns.empty())
     for (const CXXCatchStmt *Catch : PF.Catches)
       if (const auto *Handler =
@@ -873,51 +861,10 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
 }
 
-bool RewriteEmitter::joinedBySync(const ParallelFunction &PF,
-                                  const FrameStack &Frames, unsigned FrameIndex,
-                                  unsigned SpawnIndex) const {
-  for (const SyncPoint &P : PF.Points) {
-    if (P.PointKind != SyncPoint::Sync || !P.InBlock)
-      continue;
-    const Frame &Where = P.Frames.back();
-    for (unsigned M = FrameIndex; M < Frames.size(); ++M) {
-      if (Frames[M].FrameKind != Frame::Block ||
-          Frames[M].Compound != Where.Compound)
-        continue;
-      unsigned Low = M == FrameIndex ? SpawnIndex + 1 : 0;
-      if (Where.Index >= Low && Where.Index < Frames[M].Index)
-        return true;
-    }
-  }
-  return false;
-}
-
-std::vector<const SpawnSite *>
-RewriteEmitter::outstanding(const ParallelFunction &PF,
-                            const FrameStack &Frames,
-                            unsigned FirstFrame) const {
-  std::vector<const SpawnSite *> Out;
-  for (const SpawnSite &Site : PF.Spawns) {
-    if (!Site.Local)
-      continue;
-    const Frame &Where = Site.Frames.back();
-    for (unsigned K = FirstFrame; K < Frames.size(); ++K) {
-      if (Frames[K].FrameKind != Frame::Block ||
-          Frames[K].Compound != Where.Compound ||
-          Where.Index >= Frames[K].Index)
-        continue;
-      if (!joinedBySync(PF, Frames, K, Where.Index))
-        Out.push_back(&Site);
-    }
-  }
-  return Out;
-}
-
-std::string
-RewriteEmitter::joinCode(const std::vector<const SpawnSite *> &Futures,
-                         bool Group) const {
-  if (Group)
+std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
+  if (Join.Group)
     return "spice_group.sync(spice_task);";
+  const std::vector<const SpawnSite *> &Futures = Join.Futures;
   auto joinOne = [&](const SpawnSite *S) {
     std::string Dest = destText(*S);
     const std::string &X = S->Id;
@@ -939,39 +886,8 @@ RewriteEmitter::joinCode(const std::vector<const SpawnSite *> &Futures,
   return Code + "spice_errors.rethrow();\n}";
 }
 
-void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
-  unsigned FirstFrame = 0;
-  bool Group = PF.UsesGroup;
-  if (P.PointKind == SyncPoint::Break || P.PointKind == SyncPoint::Continue) {
-    FirstFrame = P.Frames.size();
-    for (unsigned K = P.Frames.size(); K-- > 0;) {
-      Frame::Kind FK = P.Frames[K].FrameKind;
-      if (FK == Frame::Loop ||
-          (FK == Frame::Switch && P.PointKind == SyncPoint::Break)) {
-        FirstFrame = K + 1;
-        break;
-      }
-    }
-    Group = false;
-    for (unsigned K = FirstFrame; K < P.Frames.size(); ++K)
-      if (llvm::is_contained(PF.GroupSyncBlocks, P.Frames[K].Compound))
-        Group = true;
-  }
-  if (Group && P.PointKind == SyncPoint::Return) {
-    // Nothing can be in the group before the first spawn, unless a loop
-    // comes back around.
-    bool InLoop = llvm::any_of(
-        P.Frames, [](const Frame &F) { return F.FrameKind == Frame::Loop; });
-    bool SpawnBefore = llvm::any_of(PF.Spawns, [&](const SpawnSite &Site) {
-      return SM.isBeforeInTranslationUnit(Site.S->getBeginLoc(),
-                                          P.S->getBeginLoc());
-    });
-    Group = InLoop || SpawnBefore;
-  }
-  // Right after a sync (no spawn, no label between) the group is empty.
-  if (Group && groupEmptyAt(PF, P.Frames))
-    Group = false;
-  std::string Code = joinCode(outstanding(PF, P.Frames, FirstFrame), Group);
+void RewriteEmitter::emitPoint(const SyncPoint &P) {
+  std::string Code = joinCode(P.Join);
   std::optional<Range> R = stmtRange(P.S);
   if (P.PointKind == SyncPoint::Sync) {
     if (!require(R, P.S->getBeginLoc(), "this sync"))
@@ -986,7 +902,7 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
         "// spice: sync: each call runs here unless another worker took it\n" +
         Code + Bindings.lookup(P.S);
     std::string Indent = Edits.indentationAt(R->Begin);
-    if (!P.InBlock && Group == false && Code[0] != '{' &&
+    if (!P.InBlock && !P.Join.Group && Code[0] != '{' &&
         Code.find(";\n") != std::string::npos)
       Text = "{\n" + Text + "\n}";
     Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
@@ -1008,18 +924,9 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
   Edits.insert(R->End, " }", InsertOrder::Close);
 }
 
-void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
-                                  const CompoundStmt *Block,
-                                  const CompoundStmt *Body) {
-  if (endsWithJump(Block))
-    return;
-  bool Group = Block == Body ? PF.UsesGroup
-                             : llvm::is_contained(PF.GroupSyncBlocks, Block);
-  // The block's own futures still running at its end.
-  FrameStack AtEnd{{Frame::Block, Block, Block->size()}};
-  if (Group && groupEmptyAt(PF, AtEnd))
-    Group = false;
-  std::string Code = joinCode(outstanding(PF, AtEnd, 0), Group);
+void RewriteEmitter::emitBlockEnd(const BlockEnd &End) {
+  const CompoundStmt *Block = End.Block;
+  std::string Code = joinCode(End.Join);
   if (Code.empty())
     return;
   std::optional<unsigned> At = offsetOf(Block->getRBracLoc());
@@ -1029,7 +936,7 @@ void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
   std::string Indent = Edits.indentationAt(*At);
   std::string Inner = Indent + "  ";
   std::string Text = "  // spice: sync at the end of the " +
-                     std::string(Block == Body ? "function" : "block") + "\n" +
+                     std::string(End.IsBody ? "function" : "block") + "\n" +
                      Inner + Format.format(Code, Inner) + "\n" + Indent;
   // A '}' that shares its line with code gets the code on lines of its own.
   const FileTokens &Toks = tokens(File);

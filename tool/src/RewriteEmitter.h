@@ -3,7 +3,9 @@
 // Turns the analysed parallel functions into edits of the main file, in the
 // shape docs/rewrite.md fixes: spice_parallel_NAME with a spice::Task first
 // parameter, an entry point under the original name, spice_call_X lambdas
-// forked into futures or a spawn group, joins at syncs and exits.
+// forked into futures or a spawn group, joins at syncs and exits. What is
+// joined where is the analysis's plan (SyncPoint::Join, BlockEnds); the
+// emitter only writes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPICE_REWRITE_REWRITEEMITTER_H
@@ -79,22 +81,16 @@ private:
   void emitParallelCall(const ParallelCall &PC);
   void emitLoop(const LoopCall &L);
   void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
-  void emitPoint(ParallelFunction &PF, const SyncPoint &P);
-  void emitBlockEnd(ParallelFunction &PF, const clang::CompoundStmt *Block,
-                    const clang::CompoundStmt *Body);
+  void emitPoint(const SyncPoint &P);
+  void emitBlockEnd(const BlockEnd &End);
   void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body);
   void emitDeclaration(const clang::FunctionDecl *FD);
   void emitHeaderDeclaration(const clang::FunctionDecl *FD,
                              clang::SourceLocation FirstUse);
   void removeAttributes(const clang::Decl *D);
 
-  std::vector<const SpawnSite *> outstanding(const ParallelFunction &PF,
-                                             const FrameStack &Frames,
-                                             unsigned FirstFrame) const;
-  bool joinedBySync(const ParallelFunction &PF, const FrameStack &Frames,
-                    unsigned FrameIndex, unsigned SpawnIndex) const;
-  std::string joinCode(const std::vector<const SpawnSite *> &Futures,
-                       bool Group) const;
+  /// The code of a join plan (empty when it joins nothing).
+  std::string joinCode(const JoinPlan &Join) const;
   std::string destText(const SpawnSite &Site) const;
 
   clang::ASTContext &Ctx;
