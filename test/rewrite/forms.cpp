@@ -82,3 +82,6 @@ void g(int &x) { ++x; }
 // CHECK-NEXT: });
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: spice_group.sync(spice_task);
+// The group is empty after the sync: the return does not sync it again.
+// CHECK-NEXT: return total;
+// CHECK-NEXT: }

@@ -24,24 +24,30 @@ namespace spice_rewrite {
 namespace {
 
 /// Whether the attribute is followed by a non-empty "( ... )": arguments
-/// of attributes Clang does not know are not always counted.
+/// of attributes Clang does not know are not always counted. Read from the
+/// tokens as spelled (also in a macro's definition), comments skipped.
 bool hasWrittenArguments(Sema &S, const ParsedAttr &Attr) {
   const SourceManager &SM = S.getSourceManager();
-  CharSourceRange Range = Lexer::makeFileCharRange(
-      CharSourceRange::getTokenRange(Attr.getRange()), SM, S.getLangOpts());
-  llvm::StringRef Text = Lexer::getSourceText(Range, SM, S.getLangOpts());
-  size_t Open = Text.find('(');
-  if (Open == llvm::StringRef::npos) {
-    // The range may stop at the name: look at the tokens after it.
+  const LangOptions &LangOpts = S.getLangOpts();
+  Token T;
+  if (Lexer::getRawToken(SM.getSpellingLoc(Attr.getLoc()), T, SM, LangOpts,
+                         /*IgnoreWhiteSpace=*/true))
+    return false;
+  // Over the name ("spice::parallel", "using spice: parallel" at "spice").
+  for (int Guard = 0;
+       Guard < 4 && T.isOneOf(tok::raw_identifier, tok::coloncolon, tok::colon);
+       ++Guard) {
     std::optional<Token> Next =
-        Lexer::findNextToken(Attr.getRange().getEnd(), SM, S.getLangOpts());
-    if (!Next || !Next->is(tok::l_paren))
+        Lexer::findNextToken(T.getLocation(), SM, LangOpts);
+    if (!Next)
       return false;
-    std::optional<Token> After =
-        Lexer::findNextToken(Next->getLocation(), SM, S.getLangOpts());
-    return After && !After->is(tok::r_paren);
+    T = *Next;
   }
-  return !Text.drop_front(Open + 1).trim().starts_with(")");
+  if (!T.is(tok::l_paren))
+    return false;
+  std::optional<Token> Inside =
+      Lexer::findNextToken(T.getLocation(), SM, LangOpts);
+  return !Inside || !Inside->is(tok::r_paren);
 }
 
 class ParallelAttrInfo : public ParsedAttrInfo {

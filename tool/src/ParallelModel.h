@@ -99,6 +99,16 @@ struct SpawnSite {
   const clang::Stmt *BindAt = nullptr;
 };
 
+/// What a sync point or the end of a block joins: decided by the analysis,
+/// written by the emitter.
+struct JoinPlan {
+  /// Local futures still running there, in spawn order (joined in reverse).
+  std::vector<const SpawnSite *> Futures;
+  /// Sync the spawn group (it may hold calls).
+  bool Group = false;
+  bool empty() const { return Futures.empty() && !Group; }
+};
+
 /// A point where outstanding spawns must be joined.
 struct SyncPoint {
   enum Kind { Sync, Return, Break, Continue };
@@ -106,6 +116,14 @@ struct SyncPoint {
   const clang::Stmt *S = nullptr;
   FrameStack Frames;
   bool InBlock = false;
+  JoinPlan Join; ///< filled by the analysis
+};
+
+/// A block whose end (reached by falling off it) joins something.
+struct BlockEnd {
+  const clang::CompoundStmt *Block = nullptr;
+  bool IsBody = false; ///< the function's body
+  JoinPlan Join;
 };
 
 /// A call of a parallel function that becomes a call of its parallel version.
@@ -163,6 +181,8 @@ struct ParallelFunction {
   bool UsesGroup = false;
   /// Blocks whose exits must sync the group (they hold a kept result).
   std::vector<const clang::CompoundStmt *> GroupSyncBlocks;
+  /// Set by the analysis: the blocks whose end joins, in Blocks order.
+  std::vector<BlockEnd> BlockEnds;
 };
 
 } // namespace spice_rewrite

@@ -49,18 +49,6 @@ std::string summary(llvm::StringRef Text) {
   return S;
 }
 
-bool endsWithJump(const CompoundStmt *CS) {
-  if (CS->body_empty())
-    return false;
-  const Stmt *Last = CS->body_back();
-  if (isa<ReturnStmt>(Last) || isa<BreakStmt>(Last) ||
-      isa<ContinueStmt>(Last) || isa<GotoStmt>(Last) || isa<CoreturnStmt>(Last))
-    return true;
-  if (const auto *E = dyn_cast<Expr>(Last))
-    return isa<CXXThrowExpr>(E->IgnoreParenImpCasts());
-  return false;
-}
-
 /// The name of the parallel version: spice_parallel_NAME, and
 /// spice_parallel_call_operator for an operator().
 std::string parallelName(const FunctionDecl *FD) {
@@ -90,21 +78,6 @@ SourceLocation headBegin(const FunctionDecl *FD) {
     if (FTD->getTemplateParameters()->getTemplateLoc().isValid())
       return FTD->getBeginLoc();
   return FD->getOuterLocStart();
-}
-
-/// Drops a default argument "= expr" from a copied piece of text.
-void addDefaultRemoval(std::vector<TextEdit> &Local, llvm::StringRef Text,
-                       unsigned ParamEnd, unsigned DefaultBegin) {
-  // Walk back from the default's first token over blanks and the '='.
-  unsigned I = DefaultBegin;
-  while (I > ParamEnd &&
-         (Text[I - 1] == ' ' || Text[I - 1] == '\t' || Text[I - 1] == '\n'))
-    --I;
-  if (I > ParamEnd && Text[I - 1] == '=')
-    --I;
-  while (I > ParamEnd && (Text[I - 1] == ' ' || Text[I - 1] == '\t'))
-    --I;
-  Local.push_back({I, DefaultBegin, ""});
 }
 
 } // namespace
@@ -149,43 +122,38 @@ RewriteEmitter::offsetAfterToken(SourceLocation Loc) const {
   return offsetOf(Lexer::getLocForEndOfToken(Loc, 0, SM, LangOpts));
 }
 
+const FileTokens &RewriteEmitter::tokens(FileID F) const {
+  std::unique_ptr<FileTokens> &Slot = Lexed[F];
+  if (!Slot)
+    Slot = std::make_unique<FileTokens>(SM, F, LangOpts);
+  return *Slot;
+}
+
 std::optional<unsigned>
 RewriteEmitter::semicolonAfter(SourceLocation Loc) const {
-  // Raw-lex from the token after Loc to the first ';' outside brackets.
-  if (Loc.isInvalid() || Loc.isMacroID())
+  // The first ';' after Loc outside brackets.
+  std::optional<unsigned> From = offsetAfterToken(Loc);
+  if (!From)
     return std::nullopt;
-  SourceLocation At = Lexer::getLocForEndOfToken(Loc, 0, SM, LangOpts);
+  const FileTokens &Toks = tokens(File);
   int Depth = 0;
-  for (int Guard = 0; Guard < 200; ++Guard) {
-    Token T;
-    if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
-      return std::nullopt;
-    if (T.is(tok::eof))
-      return std::nullopt;
-    if (T.isOneOf(tok::l_paren, tok::l_square, tok::l_brace))
+  for (const FileTokens::Token *T = Toks.next(*From); T; T = Toks.after(T)) {
+    if (T->is(tok::l_paren) || T->is(tok::l_square) || T->is(tok::l_brace))
       ++Depth;
-    else if (T.isOneOf(tok::r_paren, tok::r_square, tok::r_brace))
+    else if (T->is(tok::r_paren) || T->is(tok::r_square) || T->is(tok::r_brace))
       --Depth;
-    else if (T.is(tok::semi) && Depth <= 0)
-      return offsetAfterToken(T.getLocation());
-    At = T.getEndLoc();
+    else if (T->is(tok::semi) && Depth <= 0)
+      return T->End;
   }
   return std::nullopt;
 }
 
 std::optional<unsigned> RewriteEmitter::tokenAt(unsigned Offset,
                                                 tok::TokenKind Kind) const {
-  SourceLocation At = SM.getLocForStartOfFile(File).getLocWithOffset(Offset);
-  Token T;
-  // getRawToken keeps comments as tokens: step over them.
-  do {
-    if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
-      return std::nullopt;
-    At = T.getEndLoc();
-  } while (T.is(tok::comment));
-  if (!T.is(Kind))
+  const FileTokens::Token *T = tokens(File).next(Offset);
+  if (!T || !T->is(Kind))
     return std::nullopt;
-  return offsetOf(T.getLocation());
+  return T->Begin;
 }
 
 std::optional<RewriteEmitter::Range>
@@ -195,8 +163,8 @@ RewriteEmitter::stmtRange(const Stmt *S) const {
     return R;
   bool NeedsSemi = isa<Expr>(S) || isa<ReturnStmt>(S) || isa<BreakStmt>(S) ||
                    isa<ContinueStmt>(S) || isa<GotoStmt>(S) || isa<DeclStmt>(S);
-  llvm::StringRef Buffer = SM.getBufferData(File);
-  if (NeedsSemi && (R->End == 0 || Buffer[R->End - 1] != ';')) {
+  const FileTokens::Token *Last = tokens(File).previous(R->End);
+  if (NeedsSemi && !(Last && Last->is(tok::semi) && Last->End == R->End)) {
     // The next token, over blanks and comments, must be the ';'.
     std::optional<unsigned> Semi = tokenAt(R->End, tok::semi);
     if (!Semi)
@@ -233,6 +201,42 @@ std::string RewriteEmitter::rawText(SourceRange R) const {
   return Lexer::getSourceText(CR, SM, LangOpts).str();
 }
 
+std::string RewriteEmitter::withoutTopLevelConst(const VarDecl *VD,
+                                                 unsigned TextBegin,
+                                                 llvm::StringRef Text) const {
+  // The AST keeps no place of a qualifier: a top-level 'const' is one
+  // written after the '*' of a pointer declarator, or else one outside the
+  // tokens of the unqualified type (not in its template arguments).
+  UnqualTypeLoc Type =
+      VD->getTypeSourceInfo()->getTypeLoc().getUnqualifiedLoc();
+  std::optional<unsigned> NameAt = offsetOf(VD->getLocation());
+  if (!NameAt || *NameAt < TextBegin)
+    return Text.str();
+  unsigned From = TextBegin;
+  std::optional<Range> Inner;
+  SourceLocation Star;
+  if (auto P = Type.getAs<PointerTypeLoc>())
+    Star = P.getStarLoc();
+  else if (auto MP = Type.getAs<MemberPointerTypeLoc>())
+    Star = MP.getStarLoc();
+  if (Star.isValid()) {
+    std::optional<unsigned> AfterStar = offsetAfterToken(Star);
+    if (!AfterStar)
+      return Text.str();
+    From = *AfterStar;
+  } else {
+    Inner = fileRange(Type.getSourceRange());
+  }
+  const FileTokens &Toks = tokens(File);
+  std::vector<TextEdit> Drops;
+  for (const FileTokens::Token &T : Toks.between(From, *NameAt))
+    if (Toks.isWord(&T, "const") &&
+        !(Inner && T.Begin >= Inner->Begin && T.Begin < Inner->End) &&
+        T.End <= TextBegin + Text.size())
+      Drops.push_back({T.Begin - TextBegin, T.End - TextBegin, ""});
+  return applyTextEdits(Text, std::move(Drops));
+}
+
 std::string RewriteEmitter::replaceToken(const Expr *E, SourceLocation Name,
                                          llvm::StringRef NewName) const {
   CharSourceRange CR = Lexer::makeFileCharRange(
@@ -249,58 +253,79 @@ std::string RewriteEmitter::replaceToken(const Expr *E, SourceLocation Name,
          Text.substr(At - Begin + Len);
 }
 
+unsigned RewriteEmitter::attributeListBegin(FileID F,
+                                            unsigned AttrBegin) const {
+  // Back over the attributes before it (names, '::', ',' and argument
+  // lists) to the '[' '[' that opens the list.
+  const FileTokens &Toks = tokens(F);
+  const FileTokens::Token *T = Toks.previous(AttrBegin);
+  while (T) {
+    if (T->is(tok::l_square)) {
+      const FileTokens::Token *Outer = Toks.before(T);
+      if (Outer && Outer->is(tok::l_square))
+        return Outer->Begin;
+      return AttrBegin;
+    }
+    if (T->is(tok::r_paren)) {
+      // Back to the '(' this one closes.
+      int Depth = 0;
+      for (; T; T = Toks.before(T)) {
+        if (T->is(tok::r_paren))
+          ++Depth;
+        else if (T->is(tok::l_paren) && --Depth == 0)
+          break;
+      }
+    } else if (!T->is(tok::raw_identifier) && !T->is(tok::coloncolon) &&
+               !T->is(tok::comma)) {
+      return AttrBegin;
+    }
+    T = T ? Toks.before(T) : nullptr;
+  }
+  return AttrBegin;
+}
+
 std::optional<RewriteEmitter::Range>
-RewriteEmitter::attributeRemoval(const Attr *A, llvm::StringRef Buffer,
-                                 unsigned B, unsigned E) const {
-  (void)A;
-  auto isBlank = [](char C) {
-    return C == ' ' || C == '\t' || C == '\n' || C == '\r';
-  };
-  // Arguments, if any (already rejected when not empty).
-  unsigned After = E;
-  while (After < Buffer.size() && isBlank(Buffer[After]))
-    ++After;
-  if (After < Buffer.size() && Buffer[After] == '(') {
-    size_t Close = Buffer.find(')', After);
-    if (Close == llvm::StringRef::npos)
+RewriteEmitter::attributeRemoval(FileID F, unsigned B, unsigned E) const {
+  const FileTokens &Toks = tokens(F);
+  // Its arguments, if any (already rejected when not empty).
+  const FileTokens::Token *Next = Toks.next(E);
+  if (Next && Next->is(tok::l_paren)) {
+    const FileTokens::Token *Close = Toks.closing(Next);
+    if (!Close)
       return std::nullopt;
-    E = Close + 1;
-    After = E;
-    while (After < Buffer.size() && isBlank(Buffer[After]))
-      ++After;
+    E = Close->End;
+    Next = Toks.after(Close);
   }
-  unsigned Before = B;
-  while (Before > 0 && isBlank(Buffer[Before - 1]))
-    --Before;
-  bool OpenBefore = Before >= 2 && Buffer.slice(Before - 2, Before) == "[[";
-  bool CloseAfter = Buffer.substr(After).starts_with("]]");
-  if (OpenBefore && CloseAfter) {
-    unsigned End = After + 2;
-    while (End < Buffer.size() && (Buffer[End] == ' ' || Buffer[End] == '\t'))
-      ++End;
-    return Range{Before - 2, End};
+  const FileTokens::Token *Prev = Toks.previous(B);
+  const FileTokens::Token *Open = Prev ? Toks.before(Prev) : nullptr;
+  const FileTokens::Token *Shut = Next ? Toks.after(Next) : nullptr;
+  if (Prev && Prev->is(tok::l_square) && Open && Open->is(tok::l_square) &&
+      Next && Next->is(tok::r_square) && Shut && Shut->is(tok::r_square)) {
+    // Alone in its list: the whole `[[...]]`, and the blanks after it when
+    // more follows on the line.
+    unsigned End = Shut->End;
+    const FileTokens::Token *Then = Toks.after(Shut, /*Comments=*/true);
+    if (Then && Toks.line(Then->Begin) == Toks.line(Shut->End))
+      End = Then->Begin;
+    return Range{Open->Begin, End};
   }
-  if (Before >= 1 && Buffer[Before - 1] == ',')
-    return Range{Before - 1, E};
-  if (After < Buffer.size() && Buffer[After] == ',') {
-    unsigned End = After + 1;
-    while (End < Buffer.size() && isBlank(Buffer[End]))
-      ++End;
-    return Range{B, End};
+  if (Prev && Prev->is(tok::comma))
+    return Range{Prev->Begin, E};
+  if (Next && Next->is(tok::comma)) {
+    const FileTokens::Token *Then = Toks.after(Next, /*Comments=*/true);
+    return Range{B, Then ? Then->Begin : Next->End};
   }
   return Range{B, E};
 }
 
 void RewriteEmitter::removeAttributes(const Decl *D) {
-  llvm::StringRef Buffer = SM.getBufferData(File);
   for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
     if (A->getAnnotation() != ParallelAnnotation || A->isInherited())
       continue;
     std::optional<Range> R = fileRange(A->getRange());
     if (!R)
       continue; // written by a macro: leave it, spice.h silences it
-    if (std::optional<Range> Removal =
-            attributeRemoval(A, Buffer, R->Begin, R->End))
+    if (std::optional<Range> Removal = attributeRemoval(File, R->Begin, R->End))
       Edits.replace(Removal->Begin, Removal->End, "");
   }
 }
@@ -349,8 +374,10 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
         continue;
       unsigned AEnd =
           *AE + Lexer::MeasureTokenLength(A->getRange().getEnd(), SM, LangOpts);
-      if (std::optional<Range> R = attributeRemoval(A, Text, *AB, AEnd))
-        Local.push_back({R->Begin, R->End, ""});
+      if (std::optional<Range> R =
+              attributeRemoval(FID, Begin + *AB, Begin + AEnd))
+        if (R->Begin >= Begin && R->End <= End)
+          Local.push_back({R->Begin - Begin, R->End - Begin, ""});
     }
   // Where the text of a default argument ends: after its last token, which
   // may be the first half of a '>>' split by the parser or a macro.
@@ -362,7 +389,9 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
       return *At + Lexer::MeasureTokenLength(L, SM, LangOpts);
     }
     std::optional<unsigned> At = local(SM.getExpansionLoc(L));
-    if (At && Text.substr(*At).starts_with(">>"))
+    const FileTokens::Token *Split =
+        At ? tokens(FID).containing(Begin + *At) : nullptr;
+    if (Split && Split->is(tok::greatergreater) && Split->Begin == Begin + *At)
       return *At + 1;
     CharSourceRange R = SM.getExpansionRange(L);
     std::optional<unsigned> End = local(R.getEnd());
@@ -375,33 +404,21 @@ std::string RewriteEmitter::headText(const FunctionDecl *FD, HeadKind Kind,
   auto beginAt = [&](SourceLocation L) {
     return local(L.isFileID() ? L : SM.getExpansionLoc(L));
   };
-  // Drops "= default" from a parameter: from its '=' token (found by lexing,
-  // so comments around it do not matter) to the default's end.
+  // Drops "= default" from a parameter: from the end of the token before
+  // its '=' (a comment there stays) to the default's end. A default that a
+  // macro writes with its '=' has no '=' token here.
   auto removeDefault = [&](unsigned ParamBegin, unsigned DefaultBegin,
                            unsigned DefaultEnd) {
-    std::optional<unsigned> Eq;
-    SourceLocation At = SM.getComposedLoc(FID, Begin + ParamBegin);
-    for (unsigned Guard = 0; Guard < 512; ++Guard) {
-      Token T;
-      if (Lexer::getRawToken(At, T, SM, LangOpts, /*IgnoreWhiteSpace=*/true))
-        break;
-      unsigned Off = SM.getFileOffset(T.getLocation()) - Begin;
-      if (Off >= DefaultBegin)
-        break;
-      if (T.is(tok::equal))
-        Eq = Off;
-      At = T.getEndLoc();
-    }
-    if (!Eq) {
-      addDefaultRemoval(Local, Text, ParamBegin, DefaultBegin);
-      Local.back().End = DefaultEnd;
-      return;
-    }
-    unsigned From = *Eq;
-    while (From > ParamBegin &&
-           (Text[From - 1] == ' ' || Text[From - 1] == '\t'))
-      --From;
-    Local.push_back({From, DefaultEnd, ""});
+    const FileTokens &Toks = tokens(FID);
+    const FileTokens::Token *Start = Toks.previous(Begin + DefaultBegin);
+    if (!Start || !Start->is(tok::equal))
+      Start = Toks.next(Begin + DefaultBegin);
+    const FileTokens::Token *Before =
+        Start ? Toks.before(Start, /*Comments=*/true) : nullptr;
+    unsigned From = Begin + ParamBegin;
+    if (Before && Before->End > From)
+      From = Before->End;
+    Local.push_back({From - Begin, DefaultEnd, ""});
   };
   if (StripDefaults) {
     for (const ParmVarDecl *P : FD->parameters()) {
@@ -510,9 +527,9 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF) {
   for (SpawnSite &Site : PF.Spawns)
     emitSpawn(PF, Site);
   for (const SyncPoint &P : PF.Points)
-    emitPoint(PF, P);
-  for (const CompoundStmt *Block : PF.Blocks)
-    emitBlockEnd(PF, Block, Body);
+    emitPoint(P);
+  for (const BlockEnd &End : PF.BlockEnds)
+    emitBlockEnd(End);
   if (!PF.Spawns.empty())
     for (const CXXCatchStmt *Catch : PF.Catches)
       if (const auto *Handler =
@@ -572,10 +589,12 @@ void RewriteEmitter::emitLoop(const LoopCall &L) {
                 std::string("spice::detail::") + Name +
                     (L.InParallel ? "" : "_entry"));
   if (L.InParallel) {
-    // No blank at the end of a line when the arguments start on the next.
-    llvm::StringRef Rest = SM.getBufferData(File).substr(ArgsBegin);
-    bool LineEnds = Rest.ltrim(" \t").starts_with("\n");
-    Edits.insert(ArgsBegin, std::string(ContextArgs) + (LineEnds ? "," : ", "));
+    // A blank after the inserted ',' only where the '(' is not already
+    // followed by one (no blank at the end of a line).
+    const FileTokens::Token *First =
+        tokens(File).next(ArgsBegin, /*Comments=*/true);
+    bool Spaced = !First || First->Begin > ArgsBegin;
+    Edits.insert(ArgsBegin, std::string(ContextArgs) + (Spaced ? "," : ", "));
   }
 
   // A lambda written as the body takes the scheduler context and becomes
@@ -793,31 +812,11 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
         if (TypeEnd.isValid() && SM.isBeforeInTranslationUnit(DeclEnd, TypeEnd))
           DeclEnd = TypeEnd;
       }
-      std::string Text = rawText(SourceRange(Site.S->getBeginLoc(), DeclEnd));
-      if (VD->getType().isConstQualified()) {
-        // Drop the top-level const: the variable is assigned at the join.
-        std::string Prefix =
-            rawText(SourceRange(Site.S->getBeginLoc(), VD->getLocation()));
-        Prefix = Prefix.substr(0, Prefix.size() - VD->getName().size());
-        int Depth = 0;
-        std::vector<size_t> Consts;
-        for (size_t I = 0; I < Prefix.size(); ++I) {
-          char C = Prefix[I];
-          if (C == '<' || C == '(')
-            ++Depth;
-          else if (C == '>' || C == ')')
-            --Depth;
-          else if (Depth == 0 && Prefix.compare(I, 5, "const") == 0 &&
-                   (I == 0 || !llvm::isAlnum(Prefix[I - 1])) &&
-                   (I + 5 >= Prefix.size() ||
-                    !(llvm::isAlnum(Prefix[I + 5]) || Prefix[I + 5] == '_')))
-            Consts.push_back(I);
-        }
-        if (VD->getType()->isPointerType() && !Consts.empty())
-          Consts.erase(Consts.begin(), Consts.end() - 1);
-        for (auto It = Consts.rbegin(); It != Consts.rend(); ++It)
-          Text.erase(*It, 5);
-      }
+      SourceRange Written(Site.S->getBeginLoc(), DeclEnd);
+      std::string Text = rawText(Written);
+      std::optional<Range> At = fileRange(Written);
+      if (VD->getType().isConstQualified() && VD->getTypeSourceInfo() && At)
+        Text = withoutTopLevelConst(VD, At->Begin, Text);
       VarDecl = Attrs + llvm::StringRef(Text).trim().str() + ";";
     }
   }
@@ -862,51 +861,10 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
 }
 
-bool RewriteEmitter::joinedBySync(const ParallelFunction &PF,
-                                  const FrameStack &Frames, unsigned FrameIndex,
-                                  unsigned SpawnIndex) const {
-  for (const SyncPoint &P : PF.Points) {
-    if (P.PointKind != SyncPoint::Sync || !P.InBlock)
-      continue;
-    const Frame &Where = P.Frames.back();
-    for (unsigned M = FrameIndex; M < Frames.size(); ++M) {
-      if (Frames[M].FrameKind != Frame::Block ||
-          Frames[M].Compound != Where.Compound)
-        continue;
-      unsigned Low = M == FrameIndex ? SpawnIndex + 1 : 0;
-      if (Where.Index >= Low && Where.Index < Frames[M].Index)
-        return true;
-    }
-  }
-  return false;
-}
-
-std::vector<const SpawnSite *>
-RewriteEmitter::outstanding(const ParallelFunction &PF,
-                            const FrameStack &Frames,
-                            unsigned FirstFrame) const {
-  std::vector<const SpawnSite *> Out;
-  for (const SpawnSite &Site : PF.Spawns) {
-    if (!Site.Local)
-      continue;
-    const Frame &Where = Site.Frames.back();
-    for (unsigned K = FirstFrame; K < Frames.size(); ++K) {
-      if (Frames[K].FrameKind != Frame::Block ||
-          Frames[K].Compound != Where.Compound ||
-          Where.Index >= Frames[K].Index)
-        continue;
-      if (!joinedBySync(PF, Frames, K, Where.Index))
-        Out.push_back(&Site);
-    }
-  }
-  return Out;
-}
-
-std::string
-RewriteEmitter::joinCode(const std::vector<const SpawnSite *> &Futures,
-                         bool Group) const {
-  if (Group)
+std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
+  if (Join.Group)
     return "spice_group.sync(spice_task);";
+  const std::vector<const SpawnSite *> &Futures = Join.Futures;
   auto joinOne = [&](const SpawnSite *S) {
     std::string Dest = destText(*S);
     const std::string &X = S->Id;
@@ -928,36 +886,8 @@ RewriteEmitter::joinCode(const std::vector<const SpawnSite *> &Futures,
   return Code + "spice_errors.rethrow();\n}";
 }
 
-void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
-  unsigned FirstFrame = 0;
-  bool Group = PF.UsesGroup;
-  if (P.PointKind == SyncPoint::Break || P.PointKind == SyncPoint::Continue) {
-    FirstFrame = P.Frames.size();
-    for (unsigned K = P.Frames.size(); K-- > 0;) {
-      Frame::Kind FK = P.Frames[K].FrameKind;
-      if (FK == Frame::Loop ||
-          (FK == Frame::Switch && P.PointKind == SyncPoint::Break)) {
-        FirstFrame = K + 1;
-        break;
-      }
-    }
-    Group = false;
-    for (unsigned K = FirstFrame; K < P.Frames.size(); ++K)
-      if (llvm::is_contained(PF.GroupSyncBlocks, P.Frames[K].Compound))
-        Group = true;
-  }
-  if (Group && P.PointKind == SyncPoint::Return) {
-    // Nothing can be in the group before the first spawn, unless a loop
-    // comes back around.
-    bool InLoop = llvm::any_of(
-        P.Frames, [](const Frame &F) { return F.FrameKind == Frame::Loop; });
-    bool SpawnBefore = llvm::any_of(PF.Spawns, [&](const SpawnSite &Site) {
-      return SM.isBeforeInTranslationUnit(Site.S->getBeginLoc(),
-                                          P.S->getBeginLoc());
-    });
-    Group = InLoop || SpawnBefore;
-  }
-  std::string Code = joinCode(outstanding(PF, P.Frames, FirstFrame), Group);
+void RewriteEmitter::emitPoint(const SyncPoint &P) {
+  std::string Code = joinCode(P.Join);
   std::optional<Range> R = stmtRange(P.S);
   if (P.PointKind == SyncPoint::Sync) {
     if (!require(R, P.S->getBeginLoc(), "this sync"))
@@ -972,7 +902,7 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
         "// spice: sync: each call runs here unless another worker took it\n" +
         Code + Bindings.lookup(P.S);
     std::string Indent = Edits.indentationAt(R->Begin);
-    if (!P.InBlock && Group == false && Code[0] != '{' &&
+    if (!P.InBlock && !P.Join.Group && Code[0] != '{' &&
         Code.find(";\n") != std::string::npos)
       Text = "{\n" + Text + "\n}";
     Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
@@ -994,16 +924,9 @@ void RewriteEmitter::emitPoint(ParallelFunction &PF, const SyncPoint &P) {
   Edits.insert(R->End, " }", InsertOrder::Close);
 }
 
-void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
-                                  const CompoundStmt *Block,
-                                  const CompoundStmt *Body) {
-  if (endsWithJump(Block))
-    return;
-  bool Group = Block == Body ? PF.UsesGroup
-                             : llvm::is_contained(PF.GroupSyncBlocks, Block);
-  // The block's own futures still running at its end.
-  FrameStack AtEnd{{Frame::Block, Block, Block->size()}};
-  std::string Code = joinCode(outstanding(PF, AtEnd, 0), Group);
+void RewriteEmitter::emitBlockEnd(const BlockEnd &End) {
+  const CompoundStmt *Block = End.Block;
+  std::string Code = joinCode(End.Join);
   if (Code.empty())
     return;
   std::optional<unsigned> At = offsetOf(Block->getRBracLoc());
@@ -1013,15 +936,12 @@ void RewriteEmitter::emitBlockEnd(ParallelFunction &PF,
   std::string Indent = Edits.indentationAt(*At);
   std::string Inner = Indent + "  ";
   std::string Text = "  // spice: sync at the end of the " +
-                     std::string(Block == Body ? "function" : "block") + "\n" +
+                     std::string(End.IsBody ? "function" : "block") + "\n" +
                      Inner + Format.format(Code, Inner) + "\n" + Indent;
-  llvm::StringRef Buffer = SM.getBufferData(File);
   // A '}' that shares its line with code gets the code on lines of its own.
-  llvm::StringRef Before = Buffer.take_front(*At);
-  size_t LineStart = Before.rfind('\n');
-  llvm::StringRef LinePrefix =
-      Before.drop_front(LineStart == llvm::StringRef::npos ? 0 : LineStart + 1);
-  if (!LinePrefix.trim().empty())
+  const FileTokens &Toks = tokens(File);
+  const FileTokens::Token *Prev = Toks.previous(*At, /*Comments=*/true);
+  if (Prev && Toks.line(Prev->End) == Toks.line(*At))
     Text = "\n" + Inner + Text.substr(2);
   Edits.insert(*At, Text, InsertOrder::Normal);
 }
@@ -1055,12 +975,8 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
     for (const auto *A : H->specific_attrs<AnnotateAttr>())
       if (A->getAnnotation() == ParallelAnnotation && !A->isInherited())
         if (std::optional<Range> AR = fileRange(A->getRange()))
-          if (AR->Begin < DeclStart) {
-            llvm::StringRef Buffer = SM.getBufferData(File);
-            if (std::optional<Range> Removal =
-                    attributeRemoval(A, Buffer, AR->Begin, AR->End))
-              DeclStart = std::min(DeclStart, Removal->Begin);
-          }
+          if (AR->Begin < DeclStart)
+            DeclStart = attributeListBegin(File, AR->Begin);
     removeAttributes(H);
   }
 

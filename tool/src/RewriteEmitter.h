@@ -3,17 +3,21 @@
 // Turns the analysed parallel functions into edits of the main file, in the
 // shape docs/rewrite.md fixes: spice_parallel_NAME with a spice::Task first
 // parameter, an entry point under the original name, spice_call_X lambdas
-// forked into futures or a spawn group, joins at syncs and exits.
+// forked into futures or a spawn group, joins at syncs and exits. What is
+// joined where is the analysis's plan (SyncPoint::Join, BlockEnds); the
+// emitter only writes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPICE_REWRITE_REWRITEEMITTER_H
 #define SPICE_REWRITE_REWRITEEMITTER_H
 
 #include "Diagnostics.h"
+#include "FileTokens.h"
 #include "ParallelFinder.h"
 #include "SnippetFormatter.h"
 #include "SourceEdits.h"
 
+#include <memory>
 #include <optional>
 
 namespace spice_rewrite {
@@ -45,18 +49,29 @@ private:
   /// comments skipped) when it is of kind \p Kind.
   std::optional<unsigned> tokenAt(unsigned Offset,
                                   clang::tok::TokenKind Kind) const;
+  /// The raw tokens of \p F (the emitter's file or a header), lexed once.
+  const FileTokens &tokens(clang::FileID F) const;
   bool require(std::optional<Range> R, clang::SourceLocation At,
                const char *What);
 
   // Pieces of text.
   std::string takeText(const clang::Expr *E);
   std::string rawText(clang::SourceRange R) const;
-  std::optional<Range> attributeRemoval(const clang::Attr *A,
-                                        llvm::StringRef Buffer,
-                                        unsigned AttrBegin,
+  /// What to delete to remove the attribute written at [\p AttrBegin,
+  /// \p AttrEnd) of \p F: its whole `[[...]]` when it is alone there, else
+  /// it with one neighbouring comma.
+  std::optional<Range> attributeRemoval(clang::FileID F, unsigned AttrBegin,
                                         unsigned AttrEnd) const;
+  /// Where the `[[` of the attribute list holding the attribute that begins
+  /// at \p AttrBegin starts (\p AttrBegin itself if it is in none).
+  unsigned attributeListBegin(clang::FileID F, unsigned AttrBegin) const;
   std::string headText(const clang::FunctionDecl *FD, HeadKind Kind,
                        bool StripDefaults, bool NameParams);
+  /// \p Text, the declaration of \p VD up to its name written from
+  /// \p TextBegin, without the top-level 'const' of its type (the join
+  /// assigns the variable).
+  std::string withoutTopLevelConst(const clang::VarDecl *VD, unsigned TextBegin,
+                                   llvm::StringRef Text) const;
   std::string replaceToken(const clang::Expr *E, clang::SourceLocation Name,
                            llvm::StringRef NewName) const;
 
@@ -66,22 +81,16 @@ private:
   void emitParallelCall(const ParallelCall &PC);
   void emitLoop(const LoopCall &L);
   void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
-  void emitPoint(ParallelFunction &PF, const SyncPoint &P);
-  void emitBlockEnd(ParallelFunction &PF, const clang::CompoundStmt *Block,
-                    const clang::CompoundStmt *Body);
+  void emitPoint(const SyncPoint &P);
+  void emitBlockEnd(const BlockEnd &End);
   void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body);
   void emitDeclaration(const clang::FunctionDecl *FD);
   void emitHeaderDeclaration(const clang::FunctionDecl *FD,
                              clang::SourceLocation FirstUse);
   void removeAttributes(const clang::Decl *D);
 
-  std::vector<const SpawnSite *> outstanding(const ParallelFunction &PF,
-                                             const FrameStack &Frames,
-                                             unsigned FirstFrame) const;
-  bool joinedBySync(const ParallelFunction &PF, const FrameStack &Frames,
-                    unsigned FrameIndex, unsigned SpawnIndex) const;
-  std::string joinCode(const std::vector<const SpawnSite *> &Futures,
-                       bool Group) const;
+  /// The code of a join plan (empty when it joins nothing).
+  std::string joinCode(const JoinPlan &Join) const;
   std::string destText(const SpawnSite &Site) const;
 
   clang::ASTContext &Ctx;
@@ -97,6 +106,7 @@ private:
   /// Declarations of deferred spawn results, by the sync or return that
   /// declares them.
   llvm::DenseMap<const clang::Stmt *, std::string> Bindings;
+  mutable llvm::DenseMap<clang::FileID, std::unique_ptr<FileTokens>> Lexed;
 };
 
 } // namespace spice_rewrite

@@ -243,6 +243,109 @@ bool hasLaterSyncOrReturn(const ParallelFunction &PF, const CompoundStmt *Block,
   return false;
 }
 
+namespace {
+/// Whether \p S holds a label or a case: a place a jump can land on.
+bool hasJumpTarget(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<LabelStmt>(S) || isa<SwitchCase>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (hasJumpTarget(Child))
+      return true;
+  return false;
+}
+
+/// True if the spawn group is empty at a point nested in \p Frames: every
+/// way there passes a sync after the last spawn.
+bool groupEmptyAt(const ParallelFunction &PF, const FrameStack &Frames) {
+  // Outwards through the blocks around the point, to a sync standing
+  // directly in one of them with nothing between it and the point that
+  // could spawn or be jumped into: control then reaches the point only
+  // through that sync. A loop or switch around the point lies in the
+  // statement that holds it, so its spawns and case labels count.
+  for (unsigned K = Frames.size(); K-- > 0;) {
+    const Frame &F = Frames[K];
+    if (F.FrameKind != Frame::Block)
+      continue;
+    std::optional<unsigned> SyncAt;
+    for (const SyncPoint &P : PF.Points)
+      if (P.PointKind == SyncPoint::Sync && P.InBlock &&
+          P.Frames.back().Compound == F.Compound &&
+          P.Frames.back().Index < F.Index &&
+          (!SyncAt || P.Frames.back().Index > *SyncAt))
+        SyncAt = P.Frames.back().Index;
+    unsigned From = SyncAt ? *SyncAt + 1 : 0;
+    for (const SpawnSite &Site : PF.Spawns)
+      for (const Frame &SF : Site.Frames)
+        if (SF.Compound == F.Compound && SF.Index >= From &&
+            SF.Index <= F.Index)
+          return false;
+    for (unsigned I = From; I <= F.Index && I < F.Compound->size(); ++I)
+      if (hasJumpTarget(F.Compound->body_begin()[I]))
+        return false;
+    if (SyncAt)
+      return true;
+  }
+  return false;
+}
+
+/// Whether control cannot fall off the end of \p CS.
+bool endsWithJump(const CompoundStmt *CS) {
+  if (CS->body_empty())
+    return false;
+  const Stmt *Last = CS->body_back();
+  if (isa<ReturnStmt>(Last) || isa<BreakStmt>(Last) ||
+      isa<ContinueStmt>(Last) || isa<GotoStmt>(Last) || isa<CoreturnStmt>(Last))
+    return true;
+  if (const auto *E = dyn_cast<Expr>(Last))
+    return isa<CXXThrowExpr>(E->IgnoreParenImpCasts());
+  return false;
+}
+
+/// Whether a sync standing in a block of \p Frames (from \p FrameIndex on)
+/// after the spawn at \p SpawnIndex of the first one joins it first.
+bool joinedBySync(const ParallelFunction &PF, const FrameStack &Frames,
+                  unsigned FrameIndex, unsigned SpawnIndex) {
+  for (const SyncPoint &P : PF.Points) {
+    if (P.PointKind != SyncPoint::Sync || !P.InBlock)
+      continue;
+    const Frame &Where = P.Frames.back();
+    for (unsigned M = FrameIndex; M < Frames.size(); ++M) {
+      if (Frames[M].FrameKind != Frame::Block ||
+          Frames[M].Compound != Where.Compound)
+        continue;
+      unsigned Low = M == FrameIndex ? SpawnIndex + 1 : 0;
+      if (Where.Index >= Low && Where.Index < Frames[M].Index)
+        return true;
+    }
+  }
+  return false;
+}
+
+/// The local futures still running at a point nested in \p Frames, counting
+/// the blocks from \p FirstFrame on, in spawn order.
+std::vector<const SpawnSite *> outstanding(const ParallelFunction &PF,
+                                           const FrameStack &Frames,
+                                           unsigned FirstFrame) {
+  std::vector<const SpawnSite *> Out;
+  for (const SpawnSite &Site : PF.Spawns) {
+    if (!Site.Local)
+      continue;
+    const Frame &Where = Site.Frames.back();
+    for (unsigned K = FirstFrame; K < Frames.size(); ++K) {
+      if (Frames[K].FrameKind != Frame::Block ||
+          Frames[K].Compound != Where.Compound ||
+          Where.Index >= Frames[K].Index)
+        continue;
+      if (!joinedBySync(PF, Frames, K, Where.Index))
+        Out.push_back(&Site);
+    }
+  }
+  return Out;
+}
+} // namespace
+
 void SpawnAnalysis::checkFile(const FinderResult &Result) {
   for (const auto &[Call, InLambda] : Result.Outside) {
     bool IsSpawn = classifySpiceCall(Call) == SpiceCallKind::Spawn;
@@ -312,6 +415,70 @@ void SpawnAnalysis::analyze(ParallelFunction &PF) {
   planDeferred(PF);
   checkRaces(PF);
   checkGotos(PF);
+  planJoins(PF);
+}
+
+void SpawnAnalysis::planJoins(ParallelFunction &PF) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (SyncPoint &P : PF.Points) {
+    // A break or continue leaves only the blocks inside its loop (or, for a
+    // break, switch); the group syncs there only for a block that holds a
+    // kept result.
+    unsigned FirstFrame = 0;
+    bool Group = PF.UsesGroup;
+    if (P.PointKind == SyncPoint::Break || P.PointKind == SyncPoint::Continue) {
+      FirstFrame = P.Frames.size();
+      for (unsigned K = P.Frames.size(); K-- > 0;) {
+        Frame::Kind FK = P.Frames[K].FrameKind;
+        if (FK == Frame::Loop ||
+            (FK == Frame::Switch && P.PointKind == SyncPoint::Break)) {
+          FirstFrame = K + 1;
+          break;
+        }
+      }
+      Group = false;
+      for (unsigned K = FirstFrame; K < P.Frames.size(); ++K)
+        if (llvm::is_contained(PF.GroupSyncBlocks, P.Frames[K].Compound))
+          Group = true;
+    }
+    if (Group && P.PointKind == SyncPoint::Return) {
+      // Nothing can be in the group before the first spawn, unless a loop
+      // comes back around.
+      bool InLoop = llvm::any_of(
+          P.Frames, [](const Frame &F) { return F.FrameKind == Frame::Loop; });
+      bool SpawnBefore = llvm::any_of(PF.Spawns, [&](const SpawnSite &Site) {
+        return SM.isBeforeInTranslationUnit(Site.S->getBeginLoc(),
+                                            P.S->getBeginLoc());
+      });
+      Group = InLoop || SpawnBefore;
+    }
+    // Right after a sync (no spawn, no label between) the group is empty.
+    if (Group && groupEmptyAt(PF, P.Frames))
+      Group = false;
+    P.Join.Futures = outstanding(PF, P.Frames, FirstFrame);
+    P.Join.Group = Group;
+  }
+
+  const Stmt *BodyStmt = PF.FD->getBody();
+  if (const auto *Try = dyn_cast_or_null<CXXTryStmt>(BodyStmt))
+    BodyStmt = Try->getTryBlock();
+  PF.BlockEnds.clear();
+  for (const CompoundStmt *Block : PF.Blocks) {
+    if (endsWithJump(Block))
+      continue;
+    BlockEnd End;
+    End.Block = Block;
+    End.IsBody = Block == BodyStmt;
+    End.Join.Group = End.IsBody ? PF.UsesGroup
+                                : llvm::is_contained(PF.GroupSyncBlocks, Block);
+    // The block's own futures still running at its end.
+    FrameStack AtEnd{{Frame::Block, Block, Block->size()}};
+    if (End.Join.Group && groupEmptyAt(PF, AtEnd))
+      End.Join.Group = false;
+    End.Join.Futures = outstanding(PF, AtEnd, 0);
+    if (!End.Join.empty())
+      PF.BlockEnds.push_back(std::move(End));
+  }
 }
 
 void SpawnAnalysis::checkForbidden(ParallelFunction &PF) {

@@ -2,9 +2,9 @@
 //
 // Rejects what the source language forbids (misplaced spawn/sync, bad
 // callees, races visible in straight-line code, gotos across a spawn..sync
-// region, setjmp/longjmp, coroutines) and decides how each spawn is emitted:
-// local future or spawn group, where its result goes, how its arguments are
-// captured.
+// region, setjmp/longjmp, coroutines) and decides how each spawn is emitted
+// (local future or spawn group, where its result goes, how its arguments are
+// captured) and what each sync point and block end joins.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPICE_REWRITE_SPAWNANALYSIS_H
@@ -45,6 +45,7 @@ private:
   void planDeferred(ParallelFunction &PF);
   void checkRaces(ParallelFunction &PF);
   void checkGotos(ParallelFunction &PF);
+  void planJoins(ParallelFunction &PF);
 
   clang::ASTContext &Ctx;
   Diagnoser &Diag;
