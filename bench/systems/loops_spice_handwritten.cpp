@@ -4,6 +4,7 @@
 // loops cost on top of the runtime, and the runtime's loops measurable before
 // the tool rewrites them. Plain lambdas: the runtime calls them as body(i).
 #include "loops.h"
+#include "spice_pool.h"
 
 #include <spice/spice.h> // with spice/detail/loop.h
 
@@ -15,14 +16,9 @@ namespace {
 
 using spice::Task;
 
-struct System {
+struct System : bench::SpicePool {
   static const char *name() { return "spice-handwritten"; }
-  static spice::ThreadPoolConfig config(int threads) {
-    spice::ThreadPoolConfig c;
-    c.num_workers = static_cast<std::size_t>(threads);
-    return c;
-  }
-  explicit System(int threads) : pool(config(threads)) {}
+  explicit System(int threads) : SpicePool(threads) {}
 
   double sum(const double *x, std::int64_t n) {
     return pool.call([&](Task t) {
@@ -62,13 +58,6 @@ struct System {
           std::plus<std::uint64_t>());
     });
   }
-  std::string info() const {
-    spice::Stats s = pool.stats();
-    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
-           std::to_string(s.jobs_stolen);
-  }
-
-  spice::ThreadPool pool;
 };
 
 } // namespace

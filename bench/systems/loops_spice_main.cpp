@@ -5,11 +5,9 @@
 // thread. SPICE_HEARTBEAT_US sets the heartbeat interval.
 #include "loops.h"
 
-#include <spice/spice.h>
+#include "spice_pool.h"
 
-#include <chrono>
-#include <cstdlib>
-#include <string>
+#include <spice/spice.h>
 
 #ifndef BENCH_SYSTEM_NAME
 #define BENCH_SYSTEM_NAME "spice"
@@ -17,18 +15,9 @@
 
 namespace {
 
-spice::ThreadPoolConfig pool_config(int threads) {
-  spice::ThreadPoolConfig config;
-  config.num_workers = static_cast<std::size_t>(threads);
-  if (const char *us = std::getenv("SPICE_HEARTBEAT_US"))
-    if (long v = std::atol(us); v > 0)
-      config.heartbeat_interval = std::chrono::microseconds(v);
-  return config;
-}
-
-struct System {
+struct System : bench::SpicePool {
   static const char *name() { return BENCH_SYSTEM_NAME; }
-  explicit System(int threads) : pool(pool_config(threads)) {}
+  explicit System(int threads) : SpicePool(threads) {}
 
   double sum(const double *x, std::int64_t n) {
     return pool.call([&](spice::Task) { return spice_loops::sum(x, n); });
@@ -45,13 +34,6 @@ struct System {
   std::uint64_t small(std::int64_t n, std::uint64_t seed) {
     return pool.call([&](spice::Task) { return spice_loops::small(n, seed); });
   }
-  std::string info() const {
-    spice::Stats s = pool.stats();
-    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
-           std::to_string(s.jobs_stolen);
-  }
-
-  spice::ThreadPool pool;
 };
 
 } // namespace

@@ -4,6 +4,7 @@
 // runtime; compared with serial, the runtime's own overhead.
 #include "spice_handwritten.h"
 #include "driver.h"
+#include "spice_pool.h"
 
 #include <string>
 
@@ -11,14 +12,9 @@ namespace {
 
 using spice::Task;
 
-struct System {
+struct System : bench::SpicePool {
   static const char *name() { return "spice-handwritten"; }
-  static spice::ThreadPoolConfig config(int threads) {
-    spice::ThreadPoolConfig c;
-    c.num_workers = static_cast<std::size_t>(threads);
-    return c;
-  }
-  explicit System(int threads) : pool(config(threads)) {}
+  explicit System(int threads) : SpicePool(threads) {}
 
   std::int64_t tree_sum(const tree::Node *root) {
     return pool.call([&](Task t) {
@@ -39,13 +35,6 @@ struct System {
       return handwritten::queens(t.worker(), t.tail(), n, 0, 0, 0, 0);
     });
   }
-  std::string info() const {
-    spice::Stats s = pool.stats();
-    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
-           std::to_string(s.jobs_stolen);
-  }
-
-  spice::ThreadPool pool;
 };
 
 } // namespace

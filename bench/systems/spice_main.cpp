@@ -6,10 +6,9 @@
 #include "driver.h"
 #include "kernels.h"
 
-#include <spice/spice.h>
+#include "spice_pool.h"
 
-#include <cstdlib>
-#include <string>
+#include <spice/spice.h>
 
 #ifndef BENCH_SYSTEM_NAME
 #define BENCH_SYSTEM_NAME "spice"
@@ -17,18 +16,9 @@
 
 namespace {
 
-spice::ThreadPoolConfig pool_config(int threads) {
-  spice::ThreadPoolConfig config;
-  config.num_workers = static_cast<std::size_t>(threads);
-  if (const char *us = std::getenv("SPICE_HEARTBEAT_US"))
-    if (long v = std::atol(us); v > 0)
-      config.heartbeat_interval = std::chrono::microseconds(v);
-  return config;
-}
-
-struct System {
+struct System : bench::SpicePool {
   static const char *name() { return BENCH_SYSTEM_NAME; }
-  explicit System(int threads) : pool(pool_config(threads)) {}
+  explicit System(int threads) : SpicePool(threads) {}
 
   std::int64_t tree_sum(const tree::Node *root) {
     return pool.call([&](spice::Task) { return spice_bench::tree_sum(root); });
@@ -42,13 +32,6 @@ struct System {
   std::int64_t nqueens(int n) {
     return pool.call([&](spice::Task) { return spice_bench::nqueens(n); });
   }
-  std::string info() const {
-    spice::Stats s = pool.stats();
-    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
-           std::to_string(s.jobs_stolen);
-  }
-
-  spice::ThreadPool pool;
 };
 
 } // namespace
