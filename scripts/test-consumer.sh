@@ -105,7 +105,7 @@ check_consumer() { # <mode> <generator>
   ! grep -q 'warning:' "$dir.build.log" || fail "warnings: $(cat "$dir.build.log")"
   # fib.cpp was really rewritten; files without the attribute pass through.
   local copies="$dir/spice_rewrite/consumer/src"
-  grep -q 'spice::fork' "$copies/fib.cpp" || fail "fib.cpp was not rewritten"
+  grep -q 'spice::detail::spawn' "$copies/fib.cpp" || fail "fib.cpp was not rewritten"
   for f in main plain; do
     cmp -s "$src/src/$f.cpp" "$copies/$f.cpp" || fail "$f.cpp did not pass through unchanged"
   done

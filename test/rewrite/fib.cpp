@@ -22,15 +22,15 @@
 // CHECK-NEXT: // spice: spawn fib(n - 1) into a
 // Each generated line counts as the line of the spawn, sync or function.
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: auto spice_call_a = [spice_arg0 = n - 1](spice::Task spice_task) mutable {
+// CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: spice_task, [spice_arg0 = n - 1](spice::Task spice_task) mutable {
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: std::move(spice_arg0));
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: };
-// CHECK-NEXT: #line 11
-// CHECK-NEXT: auto spice_fut_a = spice::fork(spice_task, spice_call_a);
+// CHECK-NEXT: });
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 12
@@ -39,7 +39,7 @@
 // CHECK-NEXT: #line 13
 // CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
 // CHECK-NEXT: #line 13
-// CHECK-NEXT: a = spice_call_a(spice_task);
+// CHECK-NEXT: a = spice_fut_a.call(spice_task);
 // CHECK-NEXT: #line 14
 // CHECK-NEXT: return a + b;
 // CHECK-NEXT: }

@@ -61,13 +61,21 @@ int a3(int n) { return n; }
   spice::sync();
   return fp(x) + s[0] + static_cast<int>(v.size());
 }
-// CHECK: spice_fut_x = spice::fork(spice_task, spice_call_x);
+// CHECK: auto spice_fut_x =
+// CHECK-NEXT: spice::detail::spawn(spice_task,
+// CHECK: });
 // CHECK-NEXT: int /*(*/ x;
-// CHECK: spice_fut_fp = spice::fork(spice_task, spice_call_fp);
+// CHECK: auto spice_fut_fp =
+// CHECK-NEXT: spice::detail::spawn(spice_task,
+// CHECK: });
 // CHECK-NEXT: int (*fp)(int);
-// CHECK: spice_fut_s = spice::fork(spice_task, spice_call_s);
+// CHECK: auto spice_fut_s =
+// CHECK-NEXT: spice::detail::spawn(spice_task,
+// CHECK: });
 // CHECK-NEXT: const char *s;
-// CHECK: spice_fut_v = spice::fork(spice_task, spice_call_v);
+// CHECK: auto spice_fut_v =
+// CHECK-NEXT: spice::detail::spawn(spice_task,
+// CHECK: });
 // CHECK-NEXT: std::vector<const int *> v;
 
 // The context arguments go after the '(' with one blank, or none where one

@@ -780,7 +780,13 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   }
   Dest = destText(Site);
 
-  // The declared variable.
+  // The declared variable. The local form names the call's result through
+  // the future (its callable lives in the worker's spawn arena).
+  std::string ResultType =
+      PF.UsesGroup
+          ? "std::invoke_result_t<decltype(spice_call_" + X +
+                ") &, spice::Task>"
+          : "spice::detail::spawn_result_t<decltype(spice_fut_" + X + ")>";
   std::string VarDecl;
   bool Deduced = false;
   if (Site.Form == SpawnForm::Declaration) {
@@ -792,9 +798,8 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     if (Site.Deferred) {
       // No default constructor: the result waits here until the variable
       // is declared at the sync.
-      VarDecl = "spice::detail::Deferred<std::invoke_result_t<decltype("
-                "spice_call_" +
-                X + ") &, spice::Task>> spice_res_" + X + ";";
+      VarDecl =
+          "spice::detail::Deferred<" + ResultType + "> spice_res_" + X + ";";
       Deduced = true;
       if (Site.BindAt)
         Bindings[Site.BindAt] +=
@@ -802,8 +807,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
             rawText(SourceRange(Site.S->getBeginLoc(), VD->getLocation())) +
             " = std::move(*spice_res_" + X + ");";
     } else if (Deduced) {
-      VarDecl = Attrs + "std::invoke_result_t<decltype(spice_call_" + X +
-                ") &, spice::Task> " + VD->getNameAsString() + ";";
+      VarDecl = Attrs + ResultType + " " + VD->getNameAsString() + ";";
     } else {
       SourceLocation DeclEnd = VD->getLocation();
       if (VD->getTypeSourceInfo()) {
@@ -833,10 +837,18 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Comment += "\n";
 
   std::string Code;
-  if (!PF.UsesGroup) {
+  if (!PF.UsesGroup && DestSetup.empty()) {
+    // The callable is built in place in the spawn record: no copy of it in
+    // the frame, whose address would escape into the join's fallback.
+    Code = "auto spice_fut_" + X + " = spice::detail::spawn(spice_task, " +
+           Lambda + ");\n" + VarDecl;
+  } else if (!PF.UsesGroup) {
+    // C++17 evaluates the right operand of '=' first: the arguments are
+    // captured before the destination is bound, and both before the spawn.
     Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + DestSetup +
-           "auto spice_fut_" + X + " = spice::fork(spice_task, spice_call_" +
-           X + ");\n" + VarDecl;
+           "auto spice_fut_" + X +
+           " = spice::detail::spawn(spice_task, std::move(spice_call_" + X +
+           "));\n" + VarDecl;
   } else if (Site.Form == SpawnForm::Declaration && Deduced) {
     Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + VarDecl + "\n" +
            "spice_group.fork(spice_task, std::move(spice_call_" + X + ")" +
@@ -870,11 +882,12 @@ std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
     const std::string &X = S->Id;
     if (Dest.empty())
       return "if (!spice_fut_" + X +
-             ".join_into(spice_task))\n(void)spice_call_" + X + "(spice_task);";
+             ".join_into(spice_task))\n(void)spice_fut_" + X +
+             ".call(spice_task);";
     std::string Addr =
         llvm::StringRef(Dest).starts_with("*") ? Dest.substr(1) : "&" + Dest;
     return "if (!spice_fut_" + X + ".join_into(spice_task, " + Addr + "))\n" +
-           Dest + " = spice_call_" + X + "(spice_task);";
+           Dest + " = spice_fut_" + X + ".call(spice_task);";
   };
   if (Futures.empty())
     return "";

@@ -2,10 +2,10 @@
 //
 // Turns the analysed parallel functions into edits of the main file, in the
 // shape docs/rewrite.md fixes: spice_parallel_NAME with a spice::Task first
-// parameter, an entry point under the original name, spice_call_X lambdas
-// forked into futures or a spawn group, joins at syncs and exits. What is
-// joined where is the analysis's plan (SyncPoint::Join, BlockEnds); the
-// emitter only writes it.
+// parameter, an entry point under the original name, spawned lambdas in
+// local futures (spice::detail::spawn) or a spawn group, joins at syncs and
+// exits. What is joined where is the analysis's plan (SyncPoint::Join,
+// BlockEnds); the emitter only writes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPICE_REWRITE_REWRITEEMITTER_H
