@@ -16,10 +16,12 @@
 
 // CHECK: #line 1 "{{.*}}fib.cpp"
 // CHECK: long fib(int n);
-// CHECK: long spice_parallel_fib(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice_task.tick();
-// CHECK-NEXT: if (n < 2)
-// CHECK-NEXT: return n;
-// CHECK-NEXT: // spice: spawn fib(n - 1) into a
+// The base case returns before anything parallel: the tick comes after it,
+// on the spawn's line (no line added).
+// CHECK: long spice_parallel_fib(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail);{{$}}
+// CHECK-NEXT: {{^}}  if (n < 2)
+// CHECK-NEXT: {{^}}    return n;
+// CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
 // Each generated line counts as the line of the spawn, sync or function.
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(
@@ -61,3 +63,6 @@
 // CHECK-NOT: {{\[\[}}spice::parallel
 // NOLINE-NOT: #line
 // NOLINE: spice_parallel_fib
+// NOLINE-NOT: spice_task.tick()
+// NOLINE: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
+// NOLINE-NOT: spice_task.tick()

@@ -9,12 +9,15 @@ int f(int x) { return x; }
 void g(int &x) { ++x; }
 
 [[spice::parallel]] int helper(int x) { return f(x); }
-// CHECK: int spice_parallel_helper(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int x) { spice::Task spice_task(spice_worker, spice_tail); spice_task.tick(); return f(x); }
+// No parallel operation, no tick.
+// CHECK: int spice_parallel_helper(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int x) { spice::Task spice_task(spice_worker, spice_tail); return f(x); }
 
 [[spice::parallel]] int forms(int *out, int i) {
   int x;
   x = spice::spawn(f, 1);
-  // CHECK: // spice: spawn f(1) into x
+  // The first statement that spawns ticks first.
+  // CHECK: {{^}}  int x;
+  // CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn f(1) into x
   // CHECK-NEXT: auto spice_fut_x =
   // CHECK-NEXT: spice::detail::spawn(spice_task, [spice_arg0 = 1](spice::Task) mutable {
   // CHECK-NEXT: return f(std::move(spice_arg0));
@@ -52,6 +55,8 @@ void g(int &x) { ++x; }
     return -1;
   }
   // CHECK: } catch (...) { spice_task.reset_tail();
+  // A loop that spawns ticks at the start of each iteration.
+  // CHECK: for (int k = 0; k < 3; ++k) { spice_task.tick();{{$}}
   for (int k = 0; k < 3; ++k) {
     int w = spice::spawn(f, k);
     if (k == 1)
@@ -77,13 +82,13 @@ void g(int &x) { ++x; }
   spice::sync();
   return total;
 }
-// CHECK: long spice_parallel_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group; spice_task.tick();
+// CHECK: long spice_parallel_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group;{{$}}
 // CHECK-NEXT: long total = 0;
-// CHECK-NEXT: for (int k = 0; k < n; ++k)
-// CHECK-NEXT: // spice: spawn f(k)
+// CHECK-NEXT: spice_task.tick(); for (int k = 0; k < n; ++k)
+// CHECK-NEXT: { spice_task.tick(); // spice: spawn f(k)
 // CHECK-NEXT: spice_group.fork(spice_task, [spice_arg0 = k](spice::Task) mutable {
 // CHECK-NEXT: return f(std::move(spice_arg0));
-// CHECK-NEXT: });
+// CHECK-NEXT: }); }{{$}}
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: spice_group.sync(spice_task);
 // The group is empty after the sync: the return does not sync it again.

@@ -8,10 +8,14 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/AST/TypeLoc.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/SmallSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
@@ -78,6 +82,34 @@ SourceLocation headBegin(const FunctionDecl *FD) {
     if (FTD->getTemplateParameters()->getTemplateLoc().isValid())
       return FTD->getBeginLoc();
   return FD->getOuterLocStart();
+}
+
+/// Whether \p Child, a child of \p Loop, is evaluated in every iteration
+/// (the body, the condition, the increment), when \p Loop is a loop.
+bool runsEachIteration(const Stmt *Loop, const Stmt *Child) {
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    return Child == For->getBody() || Child == For->getCond() ||
+           Child == For->getInc() ||
+           Child == For->getConditionVariableDeclStmt();
+  if (const auto *While = dyn_cast<WhileStmt>(Loop))
+    return Child == While->getBody() || Child == While->getCond() ||
+           Child == While->getConditionVariableDeclStmt();
+  if (const auto *Do = dyn_cast<DoStmt>(Loop))
+    return Child == Do->getBody() || Child == Do->getCond();
+  if (const auto *For = dyn_cast<CXXForRangeStmt>(Loop))
+    return Child == For->getBody() || Child == For->getLoopVarStmt() ||
+           Child == For->getCond() || Child == For->getInc();
+  return false;
+}
+
+const Stmt *loopBody(const Stmt *Loop) {
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    return For->getBody();
+  if (const auto *While = dyn_cast<WhileStmt>(Loop))
+    return While->getBody();
+  if (const auto *Do = dyn_cast<DoStmt>(Loop))
+    return Do->getBody();
+  return cast<CXXForRangeStmt>(Loop)->getBody();
 }
 
 } // namespace
@@ -172,6 +204,47 @@ RewriteEmitter::stmtRange(const Stmt *S) const {
     R->End = *Semi + 1;
   }
   return R;
+}
+
+std::optional<unsigned> RewriteEmitter::statementEnd(const Stmt *S) const {
+  // Down to the statement whose last token ends S.
+  while (true) {
+    if (const auto *If = dyn_cast<IfStmt>(S))
+      S = If->getElse() ? If->getElse() : If->getThen();
+    else if (const auto *For = dyn_cast<ForStmt>(S))
+      S = For->getBody();
+    else if (const auto *While = dyn_cast<WhileStmt>(S))
+      S = While->getBody();
+    else if (const auto *For = dyn_cast<CXXForRangeStmt>(S))
+      S = For->getBody();
+    else if (const auto *Switch = dyn_cast<SwitchStmt>(S))
+      S = Switch->getBody();
+    else if (const auto *Label = dyn_cast<LabelStmt>(S))
+      S = Label->getSubStmt();
+    else if (const auto *Case = dyn_cast<SwitchCase>(S))
+      S = Case->getSubStmt();
+    else if (const auto *Attributed = dyn_cast<AttributedStmt>(S))
+      S = Attributed->getSubStmt();
+    else if (const auto *Try = dyn_cast<CXXTryStmt>(S))
+      S = Try->getHandler(Try->getNumHandlers() - 1)->getHandlerBlock();
+    else
+      break;
+    if (!S)
+      return std::nullopt;
+  }
+  std::optional<Range> R = fileRange(S->getSourceRange());
+  if (!R)
+    return std::nullopt;
+  if (isa<CompoundStmt>(S))
+    return R->End;
+  // Any other statement ends with a ';' (a do-while's follows its ')').
+  const FileTokens::Token *Last = tokens(File).previous(R->End);
+  if (Last && Last->is(tok::semi) && Last->End == R->End)
+    return R->End;
+  std::optional<unsigned> Semi = tokenAt(R->End, tok::semi);
+  if (!Semi)
+    return std::nullopt;
+  return *Semi + 1;
 }
 
 bool RewriteEmitter::require(std::optional<Range> R, SourceLocation At,
@@ -507,7 +580,7 @@ void RewriteEmitter::emit(FinderResult &Result) {
       emitParallelCall(PC);
   for (auto &PF : Result.Functions)
     if (Scope.fileOf(PF->FD->getLocation()) == File)
-      emitFunction(*PF);
+      emitFunction(*PF, Result.Loops);
   for (const FunctionDecl *FD : Result.Declarations)
     if (Scope.fileOf(FD->getLocation()) == File)
       emitDeclaration(FD);
@@ -516,13 +589,16 @@ void RewriteEmitter::emit(FinderResult &Result) {
       emitHeaderDeclaration(Key.second, Use);
 }
 
-void RewriteEmitter::emitFunction(ParallelFunction &PF) {
+void RewriteEmitter::emitFunction(ParallelFunction &PF,
+                                  llvm::ArrayRef<LoopCall> Loops) {
   const Stmt *BodyStmt = PF.FD->getBody();
   if (const auto *Try = dyn_cast<CXXTryStmt>(BodyStmt))
     BodyStmt = Try->getTryBlock();
   const auto *Body = dyn_cast<CompoundStmt>(BodyStmt);
   if (!Body)
     return;
+  // First: a tick opens the statement it precedes, before any edit there.
+  bool TickAtStart = !emitTicks(PF, Body, Loops);
   emitCalls(PF);
   for (SpawnSite &Site : PF.Spawns)
     emitSpawn(PF, Site);
@@ -537,7 +613,93 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF) {
         if (std::optional<unsigned> At =
                 offsetAfterToken(Handler->getLBracLoc()))
           Edits.insert(*At, " spice_task.reset_tail();");
-  emitHead(PF, Body);
+  emitHead(PF, Body, TickAtStart);
+}
+
+bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
+                               const CompoundStmt *Body,
+                               llvm::ArrayRef<LoopCall> Loops) {
+  // The parallel operations the tool knows of: spawns, syncs, calls of
+  // parallel versions, parallel loops. A path that returns before any of
+  // them has nothing to share, and its caller ticks at its own next one.
+  std::vector<std::pair<const Stmt *, bool>> Ops; // with "may be elsewhere"
+  for (const SpawnSite &Site : PF.Spawns)
+    Ops.push_back({Site.S, false});
+  for (const SyncPoint &P : PF.Points)
+    if (P.PointKind == SyncPoint::Sync)
+      Ops.push_back({P.S, false});
+  for (const ParallelCall &PC : PF.Calls)
+    Ops.push_back({PC.Call, false});
+  for (const LoopCall &L : Loops)
+    if (L.InParallel)
+      Ops.push_back({L.Call, true}); // any function's: those in Body count
+  ParentMap Parents(const_cast<CompoundStmt *>(Body));
+  llvm::SmallPtrSet<const Stmt *, 8> Tops;
+  llvm::SetVector<const Stmt *> TickLoops;
+  bool Placed = true;
+  for (auto [Op, Elsewhere] : Ops) {
+    const Stmt *Child = Op;
+    const Stmt *Parent = Parents.getParent(Op);
+    llvm::SmallVector<const Stmt *, 4> Around;
+    bool InLambdaBody = false;
+    while (Parent && Parent != Body) {
+      if (const auto *LE = dyn_cast<LambdaExpr>(Parent))
+        if (Child == LE->getBody()) {
+          InLambdaBody = true; // a loop body: its chunks tick
+          break;
+        }
+      if (runsEachIteration(Parent, Child))
+        Around.push_back(Parent);
+      Child = Parent;
+      Parent = Parents.getParent(Parent);
+    }
+    if (InLambdaBody)
+      continue;
+    if (!Parent) {
+      Placed = Placed && Elsewhere;
+      continue;
+    }
+    Tops.insert(Child);
+    TickLoops.insert(Around.begin(), Around.end());
+  }
+
+  llvm::SmallSet<unsigned, 8> Ticked;
+  auto tickBefore = [&](const Stmt *S) {
+    std::optional<Range> R = fileRange(S->getSourceRange());
+    if (!R)
+      return false;
+    if (Ticked.insert(R->Begin).second)
+      Edits.insert(R->Begin, "spice_task.tick(); ", InsertOrder::Open);
+    return true;
+  };
+  for (const Stmt *Top : Body->body())
+    if (Tops.count(Top)) {
+      Placed = tickBefore(Top) && Placed;
+      break;
+    }
+  // Each iteration of a loop that does something parallel ticks: its
+  // calls may all return before they do, and then nothing else would.
+  for (const Stmt *Loop : TickLoops) {
+    const Stmt *LoopBody = loopBody(Loop);
+    if (const auto *Block = dyn_cast<CompoundStmt>(LoopBody)) {
+      if (std::optional<unsigned> At = offsetAfterToken(Block->getLBracLoc())) {
+        Edits.insert(*At, " spice_task.tick();", InsertOrder::Normal);
+        continue;
+      }
+    } else {
+      // One statement: it goes in braces with the tick (on its lines).
+      std::optional<Range> R = fileRange(LoopBody->getSourceRange());
+      std::optional<unsigned> End = statementEnd(LoopBody);
+      if (R && End) {
+        Edits.insert(R->Begin, "{ spice_task.tick(); ", InsertOrder::Open);
+        Edits.insert(*End, " }", InsertOrder::Close);
+        continue;
+      }
+    }
+    // A body written by a macro: once before the loop (docs/rewrite.md).
+    Placed = tickBefore(Loop) && Placed;
+  }
+  return Placed;
 }
 
 void RewriteEmitter::emitCalls(ParallelFunction &PF) {
@@ -959,7 +1121,8 @@ void RewriteEmitter::emitBlockEnd(const BlockEnd &End) {
   Edits.insert(*At, Text, InsertOrder::Normal);
 }
 
-void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
+void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body,
+                              bool TickAtStart) {
   const FunctionDecl *FD = PF.FD;
   std::optional<unsigned> Begin = offsetOf(SM.getExpansionLoc(headBegin(FD)));
   std::optional<unsigned> NameAt = offsetOf(FD->getLocation());
@@ -1022,7 +1185,7 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body) {
   std::string Start =
       std::string(" spice::Task spice_task(spice_worker, spice_tail);") +
       (PF.UsesGroup ? " spice::SpawnGroup spice_group;" : "") +
-      " spice_task.tick();";
+      (TickAtStart ? " spice_task.tick();" : "");
   Edits.insert(*BodyOpen, Start, InsertOrder::Normal);
 
   // After: the entry point for ordinary code.

@@ -4,8 +4,9 @@
 // shape docs/rewrite.md fixes: spice_parallel_NAME with a spice::Task first
 // parameter, an entry point under the original name, spawned lambdas in
 // local futures (spice::detail::spawn) or a spawn group, joins at syncs and
-// exits. What is joined where is the analysis's plan (SyncPoint::Join,
-// BlockEnds); the emitter only writes it.
+// exits, heartbeat ticks before the first parallel operation and in loops.
+// What is joined where is the analysis's plan (SyncPoint::Join, BlockEnds);
+// the emitter only writes it.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPICE_REWRITE_REWRITEEMITTER_H
@@ -42,6 +43,9 @@ private:
   // Locations.
   std::optional<Range> fileRange(clang::SourceRange R) const;
   std::optional<Range> stmtRange(const clang::Stmt *S) const;
+  /// Where statement \p S ends, after its ';' or the '}' of its last
+  /// sub-statement (the AST's end location leaves a ';' out).
+  std::optional<unsigned> statementEnd(const clang::Stmt *S) const;
   std::optional<unsigned> offsetOf(clang::SourceLocation Loc) const;
   std::optional<unsigned> offsetAfterToken(clang::SourceLocation Loc) const;
   std::optional<unsigned> semicolonAfter(clang::SourceLocation Loc) const;
@@ -76,14 +80,21 @@ private:
                            llvm::StringRef NewName) const;
 
   // Generated code.
-  void emitFunction(ParallelFunction &PF);
+  void emitFunction(ParallelFunction &PF, llvm::ArrayRef<LoopCall> Loops);
+  /// Places the heartbeat ticks of \p PF (docs/rewrite.md, "Ticks"): before
+  /// the first statement of the body that does something parallel, and at
+  /// the start of each iteration of the loops that do. False when a
+  /// parallel operation could not be placed: the caller ticks at the start.
+  bool emitTicks(const ParallelFunction &PF, const clang::CompoundStmt *Body,
+                 llvm::ArrayRef<LoopCall> Loops);
   void emitCalls(ParallelFunction &PF);
   void emitParallelCall(const ParallelCall &PC);
   void emitLoop(const LoopCall &L);
   void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
   void emitPoint(const SyncPoint &P);
   void emitBlockEnd(const BlockEnd &End);
-  void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body);
+  void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body,
+                bool TickAtStart);
   void emitDeclaration(const clang::FunctionDecl *FD);
   void emitHeaderDeclaration(const clang::FunctionDecl *FD,
                              clang::SourceLocation FirstUse);

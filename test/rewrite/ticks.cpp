@@ -1,0 +1,143 @@
+// Where the heartbeat ticks go: before the first statement of the body that
+// does something parallel (a path that returns earlier has nothing to
+// share), at the start of each iteration of a loop that does something
+// parallel, nowhere else. Ticks are inserted on existing lines: they need
+// no #line directive, and the output's lines stay those of the source
+// (__LINE__ checks them).
+// RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/ticks.cpp
+// RUN: %spice-rewrite %t/ticks.cpp --no-line-directives -o %t/out.cpp
+// RUN: FileCheck %s --input-file=%t/out.cpp
+// RUN: %spice-rewrite %t/ticks.cpp -o %t/lines.cpp
+// RUN: FileCheck %s --check-prefix=LINES --input-file=%t/lines.cpp
+// RUN: %cxx-gcc -fsyntax-only -I%spice-include %t/lines.cpp
+// RUN: %cxx-clang -fsyntax-only -I%spice-include %t/lines.cpp
+#include <spice/spice.h>
+
+#include <vector>
+
+long plain(long x) { return x + 1; }
+
+[[spice::parallel]] long fib(long n) {
+  if (n < 2)
+    return n;
+  long a = spice::spawn(fib, n - 1);
+  long b = fib(n - 2);
+  spice::sync();
+  return a + b;
+}
+// CHECK-LABEL: long spice_parallel_fib(
+// CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
+// CHECK-NEXT: {{^}}  if (n < 2)
+// CHECK-NEXT: {{^}}    return n;
+// CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
+// CHECK-NOT: tick
+// CHECK: entry point of fib
+
+// The first statement spawns: the tick starts it.
+[[spice::parallel]] long first(long n) {
+  long a = spice::spawn(plain, n);
+  spice::sync();
+  return a;
+}
+// CHECK-LABEL: long spice_parallel_first(
+// CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
+// CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn plain(n) into a
+// CHECK-NOT: tick
+// CHECK: entry point of first
+
+// Nothing parallel: no tick at all.
+[[spice::parallel]] long leaf(long n) {
+  long s = 0;
+  for (long i = 0; i < n; ++i)
+    s += plain(i);
+  return s;
+}
+// CHECK-LABEL: long spice_parallel_leaf(
+// CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
+// CHECK-NOT: tick
+// CHECK: entry point of leaf
+
+// A parallel call inside a branch: the tick goes before the whole statement.
+[[spice::parallel]] long branch(long n) {
+  long s = plain(n);
+  if (n > 3)
+    s += leaf(n);
+  return s;
+}
+// CHECK-LABEL: long spice_parallel_branch(
+// CHECK-NEXT: {{^}}  long s = plain(n);
+// CHECK-NEXT: {{^}}  spice_task.tick(); if (n > 3)
+// CHECK-NOT: tick
+// CHECK: entry point of branch
+
+// Loops: each iteration of one whose body, condition or increment does
+// something parallel ticks; a loop without such a thing does not. A body of
+// one statement goes in braces with its tick, on its own lines.
+[[spice::parallel]] long loops(long n, std::vector<long> &v) {
+  long s = 0;
+  for (long i = 0; i < n; ++i)
+    s += plain(i);
+  for (long i = 0; i < n; ++i)
+    s += leaf(i);
+  static_assert(__LINE__ == 82, "the output keeps the source's lines");
+  for (long i = 0; i < n; ++i) {
+    s += leaf(i);
+  }
+  while (s > 100 + leaf(n))
+    s /= 2;
+  do
+    s += leaf(s);
+  while (s < 10);
+  for (long &x : v)
+    for (long k = 0; k < 2; ++k)
+      x += fib(k);
+  static_assert(__LINE__ == 94, "the output keeps the source's lines");
+  return s;
+}
+// CHECK-LABEL: long spice_parallel_loops(
+// CHECK-NEXT: {{^}}  long s = 0;
+// CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i)
+// CHECK-NEXT: {{^}}    s += plain(i);
+// CHECK-NEXT: {{^}}  spice_task.tick(); for (long i = 0; i < n; ++i)
+// CHECK-NEXT: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(spice_task.worker(), spice_task.tail(), i); }{{$}}
+// CHECK-NEXT: static_assert
+// CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i) { spice_task.tick();{{$}}
+// CHECK-NEXT: {{^}}    s += spice_parallel_leaf(
+// CHECK-NEXT: {{^}}  }{{$}}
+// CHECK-NEXT: {{^}}  while (s > 100 + spice_parallel_leaf(spice_task.worker(), spice_task.tail(), n))
+// CHECK-NEXT: {{^}}    { spice_task.tick(); s /= 2; }{{$}}
+// CHECK-NEXT: {{^}}  do
+// CHECK-NEXT: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(spice_task.worker(), spice_task.tail(), s); }{{$}}
+// CHECK-NEXT: {{^}}  while (s < 10);
+// CHECK-NEXT: {{^}}  for (long &x : v)
+// CHECK-NEXT: {{^}}    { spice_task.tick(); for (long k = 0; k < 2; ++k)
+// CHECK-NEXT: {{^}}      { spice_task.tick(); x += spice_parallel_fib(spice_task.worker(), spice_task.tail(), k); } }{{$}}
+// CHECK-NEXT: static_assert
+// CHECK-NEXT: {{^}}  return s;
+// CHECK-NEXT: {{^}}}
+// LINES-LABEL: long spice_parallel_loops(
+// LINES-NOT: #line
+// LINES: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(
+// LINES-NOT: #line
+// LINES: {{^}}  return s;
+
+// Parallel loops are parallel operations, their body lambdas are not part
+// of the body (their chunks poll), nor are other lambdas: a parallel call in
+// one stays a call of the entry point.
+[[spice::parallel]] long lambdas(std::vector<long> &v) {
+  auto later = [&] { return fib(3); };
+  long s = later();
+  spice::parallel_for(0, (int)v.size(), [&](int i) {
+    for (int k = 0; k < 2; ++k)
+      v[i] += fib(k);
+  });
+  return s;
+}
+// CHECK-LABEL: long spice_parallel_lambdas(
+// CHECK-NEXT: {{^}}  auto later = [&] { return fib(3); };
+// CHECK-NEXT: {{^}}  long s = later();
+// CHECK-NEXT: {{^}}  spice_task.tick(); spice::detail::parallel_for(
+// CHECK-NEXT: {{^}}    for (int k = 0; k < 2; ++k){{$}}
+// CHECK-NEXT: {{^}}      v[i] += spice_parallel_fib(
+// CHECK-NOT: tick
+// CHECK: entry point of lambdas
