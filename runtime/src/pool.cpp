@@ -6,14 +6,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 
 #if defined(__linux__)
 #include <sys/prctl.h>
-#endif
-#if defined(__unix__)
-#include <sys/mman.h>
-#include <unistd.h>
 #endif
 
 namespace spice::detail {
@@ -30,62 +25,6 @@ std::uint64_t now_ns() {
 } // namespace
 
 WorkerHot *current_worker() noexcept { return current; }
-
-namespace {
-/// A thread's spawn arena (detail/spawn.h). Address space is reserved once
-/// per thread and only the pages records touch get memory; a guard page
-/// past the end turns an overflow into a fault, as a stack overflow is.
-/// 64 MiB holds about a million outstanding spawns, more than the frames
-/// that hold them fit in a default 8 MiB stack.
-class ThreadArena {
-public:
-  static constexpr std::size_t kBytes = std::size_t(64) << 20;
-  ThreadArena() = default;
-  ThreadArena(const ThreadArena &) = delete;
-  ThreadArena &operator=(const ThreadArena &) = delete;
-  ~ThreadArena() {
-    if (base_) // ASan keeps the poison of unmapped memory: a new mapping
-      arena_unpoison(base_, kBytes); // there (a thread's stack) would trip it
-#if defined(__unix__)
-    if (base_)
-      munmap(base_, kBytes + guard_);
-#else
-    std::free(base_);
-#endif
-  }
-  char *base() {
-    if (!base_)
-      reserve();
-    return base_;
-  }
-
-private:
-  void reserve() {
-#if defined(__unix__)
-    guard_ = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-    void *p = mmap(nullptr, kBytes + guard_, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED)
-      throw std::bad_alloc();
-    base_ = static_cast<char *>(p);
-    mprotect(base_ + kBytes, guard_, PROT_NONE);
-#else
-    base_ = static_cast<char *>(std::malloc(kBytes));
-    if (!base_)
-      throw std::bad_alloc();
-#endif
-    SPICE_ASSERT(reinterpret_cast<std::uintptr_t>(base_) % kArenaAlign == 0);
-    arena_poison(base_, kBytes);
-  }
-  char *base_ = nullptr;
-  std::size_t guard_ = 0;
-};
-thread_local ThreadArena arena;
-} // namespace
-
-char *arena_for_new_worker() {
-  return current ? current->arena_top : arena.base();
-}
 
 Job *find_tail(WorkerHot *worker) noexcept {
   Job *job = &worker->head;
@@ -229,7 +168,6 @@ Worker *PoolImpl::enter_external() {
 }
 
 void PoolImpl::leave_external(Worker *worker) {
-  SPICE_ASSERT(worker->arena_top == worker->arena_start);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     remove_worker(worker);
@@ -267,7 +205,6 @@ void PoolImpl::background_main() {
     }
     sleep(&self, lock, /*taker=*/true);
   }
-  SPICE_ASSERT(self.arena_top == self.arena_start);
   remove_worker(&self);
   current = nullptr;
 }

@@ -11,7 +11,6 @@
 #define SPICE_SRC_POOL_H
 
 #include <spice/detail/loop.h>
-#include <spice/detail/spawn.h>
 #include <spice/runtime.h>
 
 #include <condition_variable>
@@ -56,19 +55,9 @@ struct ExecState {
 
 /// A thread working in a pool: a background thread, or an ordinary thread for
 /// the duration of ThreadPool::call().
-/// Where a worker created on the calling thread starts its spawn records: the
-/// thread's arena, above the records of the worker it runs as now (a call
-/// into another pool from inside a job nests like a call).
-char *arena_for_new_worker();
-
 struct Worker : WorkerHot {
-  explicit Worker(PoolImpl *p) : pool(p), arena_start(arena_for_new_worker()) {
-    arena_top = arena_start;
-  }
+  explicit Worker(PoolImpl *p) : pool(p) {}
   PoolImpl *pool;
-  /// arena_top when the worker started: every record is released by the
-  /// time it leaves the pool (checked).
-  char *arena_start;
   /// The job this worker shared that nobody took yet (at most one, so a
   /// worker never floods the FIFO and the oldest job goes first). Guarded
   /// by the pool mutex: takers clear it.

@@ -139,10 +139,6 @@ struct WorkerHot {
   /// The newest shared job of the list, or &head (L3). A join compares its
   /// job with it: one load, and no store at the fork to mark a job unshared.
   Job *last_shared = &head;
-  /// The free end of the thread's spawn arena (detail/spawn.h): where the
-  /// next spawned call's record goes. A stack, as the call stack is: records
-  /// are released in LIFO order, so a bump pointer is all it takes.
-  char *arena_top = nullptr;
 };
 
 } // namespace detail
