@@ -72,6 +72,8 @@ WorkerHot *current_worker() noexcept;
 /// The tail of a worker's job list, found by walking it (cold paths only).
 Job *find_tail(WorkerHot *worker) noexcept;
 
+template <class Call> class Spawned;
+
 /// Runs `body(task)` with the calling thread as a worker of `pool`.
 template <class F> decltype(auto) call_in_pool(PoolImpl &pool, F &&body);
 } // namespace detail
@@ -121,6 +123,7 @@ public:
 
 private:
   template <class R> friend class Future;
+  template <class Call> friend class detail::Spawned;
   detail::WorkerHot *worker_;
   detail::Job *tail_;
 };

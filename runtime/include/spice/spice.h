@@ -7,6 +7,7 @@
 #define SPICE_SPICE_H
 
 #include <spice/detail/loop.h>
+#include <spice/detail/spawn.h>
 #include <spice/runtime.h>
 #include <spice/serial.h>
 #include <spice/spawn_group.h>

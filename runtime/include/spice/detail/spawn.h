@@ -1,0 +1,190 @@
+// The spawn spice-rewrite emits for a spawn that stands in a block with its
+// sync (the "local" form): a record on the frame holds the job and the
+// callable, and a separate handle does the fork and the join.
+//
+//   auto spice_call_a = spice::detail::record(<closure>);
+//   auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
+//   ...
+//   if (!spice_fut_a.join_into(spice_task, &a))
+//     a = spice_fut_a.call(spice_task);
+//
+// Why two objects (a Future does both, runtime.h)? The record's job is
+// linked into the worker's list, so the record's address escapes and every
+// field of it lives in memory. The handle's fields never escape, so they
+// stay in registers: the tail before the fork (the pop needs no reload of
+// the job's prev, which measured 1.5x on fib) and whether the job is still
+// queued, which is a constant on most paths, so the joins the rewrite emits
+// at every exit and the unwinding check in the destructor cost nothing.
+// The callable lives in the record (no pointer to it stored at the fork).
+#ifndef SPICE_DETAIL_SPAWN_H
+#define SPICE_DETAIL_SPAWN_H
+
+#include <spice/runtime.h>
+
+#include <exception>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace spice::detail {
+
+/// A spawned call on the forking frame: the job, the callable holding the
+/// evaluated arguments, and room for the result of a taker. Declared before
+/// its handle, so it outlives it (the handle's destructor may still run the
+/// call).
+template <class Call> class Record {
+public:
+  using result_type = std::invoke_result_t<Call &, Task>;
+
+  explicit Record(Call &&call) : call_(std::move(call)) {}
+  Record(const Record &) = delete;
+  Record &operator=(const Record &) = delete;
+
+private:
+  template <class C> friend class Spawned;
+  using Slot =
+      std::conditional_t<std::is_void_v<result_type>, char, result_type>;
+  Slot *slot() noexcept {
+    return std::launder(reinterpret_cast<Slot *>(result_));
+  }
+
+  Job job_; // first: the handler finds the record from its job
+  Call call_;
+  alignas(Slot) unsigned char result_[sizeof(Slot)];
+};
+
+/// Wraps a spawn's closure into its record (constructed in place).
+template <class Call> SPICE_INLINE Record<Call> record(Call &&call) {
+  static_assert(!std::is_reference_v<Call>, "record a closure prvalue");
+  return Record<Call>(std::move(call));
+}
+
+/// The fork and join of one record. It never escapes its frame.
+template <class Call> class Spawned {
+public:
+  using result_type = typename Record<Call>::result_type;
+
+  /// Pushes the record's job (no tick: see spice::fork()).
+  SPICE_INLINE Spawned(Task &task, Record<Call> &rec)
+      : rec_(&rec), prev_(task.tail_) {
+    push(&rec.job_, task.tail_, &run);
+  }
+  Spawned(const Spawned &) = delete;
+  Spawned &operator=(const Spawned &) = delete;
+  /// Still queued on scope exit: an exception is unwinding the frame. The
+  /// call still runs (or its taker is waited for), as in the serial elision,
+  /// where it ran at the spawn; its result and exception are dropped.
+  ~Spawned() {
+    if (SPICE_UNLIKELY(queued_))
+      abandon(rec_);
+  }
+
+  /// Pops the job. False when nobody took it: the caller then makes the call
+  /// itself with call(). Otherwise the call finished elsewhere: its result
+  /// is moved to `dest` (dropped when `dest` is null) and its exception
+  /// rethrown; true also when already joined.
+  template <class D> SPICE_INLINE bool join_into(Task &task, D *dest) {
+    if (!queued_)
+      return true;
+    queued_ = false;
+    Job *job = &rec_->job_;
+    SPICE_ASSERT(task.tail_ == job && job->prev == prev_);
+    // A spawned job's prev never changes while it is queued (only loop
+    // markers get pieces linked before them), so the tail before the fork
+    // is the tail again.
+    Job *prev = prev_;
+    task.tail_ = prev;
+    if (SPICE_UNLIKELY(task.worker_->last_shared == job)) {
+      if (!join_shared(task.worker_, prev, rec_))
+        return false;
+      // Taken and finished: the result is in the record.
+      if constexpr (!std::is_void_v<result_type>) {
+        if constexpr (!std::is_same_v<D, Discard>)
+          if (dest)
+            *dest = std::move(*rec_->slot());
+        rec_->slot()->~result_type();
+      }
+      return true;
+    }
+    prev->next = nullptr; // pop: the handle, not the job, knows it is joined
+    return false;         // not taken: the caller runs call()
+  }
+  SPICE_INLINE bool join_into(Task &task) {
+    return join_into(task, static_cast<Discard *>(nullptr));
+  }
+
+  /// The join fallback, after join_into() returned false: the call, made
+  /// here as a plain direct call the compiler can inline.
+  SPICE_INLINE result_type call(Task &task) {
+    SPICE_ASSERT(!queued_);
+    return rec_->call_(Task(task.worker_, task.tail_));
+  }
+
+private:
+  using Rec = Record<Call>;
+
+  // Runs on the worker that took the job; the result goes into the record.
+  SPICE_HANDLER static void run(Task task, Job *job) {
+    Rec *rec = reinterpret_cast<Rec *>(job);
+    if constexpr (std::is_void_v<result_type>)
+      rec->call_(task);
+    else
+      ::new (static_cast<void *>(rec->result_)) result_type(rec->call_(task));
+  }
+
+  // The heartbeat shared the job: unlink it (the caller's tail is already
+  // `tail`) and wait for its taker. False if nobody took it. Rethrows the
+  // taker's exception. Cold, out of line and static, with values only: the
+  // handle's address must not escape, or it would live in memory.
+  static SPICE_COLD bool join_shared(WorkerHot *worker, Job *tail, Rec *rec) {
+    Job *job = &rec->job_;
+    Job *popped = job;
+    pop(job, popped);
+    std::exception_ptr error;
+    if (!wait_shared(worker, job, tail, error))
+      return false;
+    if (error)
+      std::rethrow_exception(error);
+    return true;
+  }
+
+  static SPICE_COLD void abandon(Rec *rec) noexcept {
+    WorkerHot *worker = current_worker();
+    Job *job = &rec->job_;
+    // The job is the list tail: newer ones were unwound first (L1).
+    bool shared = worker->last_shared == job;
+    Job *tail = job;
+    pop(job, tail);
+    std::exception_ptr error;
+    bool done = shared && wait_shared(worker, job, tail, error);
+    if (!done) {
+      try {
+        run(Task(worker, tail), job);
+        done = true;
+      } catch (...) {
+      }
+    }
+    if constexpr (!std::is_void_v<result_type>)
+      if (done && !error)
+        rec->slot()->~result_type();
+  }
+
+  Rec *rec_;
+  /// The list tail before the fork: the tail again after the join.
+  Job *prev_;
+  bool queued_ = true;
+};
+
+/// Forks the call in `rec`.
+template <class Call>
+SPICE_INLINE Spawned<Call> spawn(Task &task, Record<Call> &rec) {
+  return Spawned<Call>(task, rec);
+}
+
+/// The result type of a spawn (the declared type of an `auto` variable
+/// that receives it).
+template <class S> using spawn_result_t = typename S::result_type;
+
+} // namespace spice::detail
+
+#endif // SPICE_DETAIL_SPAWN_H
