@@ -2,11 +2,12 @@
 // the rewrite (the tool lexes instead of scanning characters).
 // RUN: %spice-rewrite %S/Inputs/comments.cpp --no-line-directives | FileCheck %s
 
-// CHECK: auto spice_fut_a = spice::detail::spawn(
-// CHECK: });
+// CHECK: auto spice_call_a = spice::detail::record(
+// CHECK: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
 // CHECK-NEXT: long b = spice_parallel_fib /*c*/ (spice_task.worker(), spice_task.tail(), n - 2);
-// CHECK: auto spice_fut_c =
-// CHECK-NEXT: spice::detail::spawn(spice_task, [spice_arg0 = n](spice::Task) mutable {
+// CHECK: auto spice_call_c =
+// CHECK-NEXT: spice::detail::record([spice_arg0 = n](spice::Task) mutable {
+// CHECK: auto spice_fut_c = spice::detail::spawn(spice_task, spice_call_c);
 // CHECK: // spice: sync: each call runs here unless another worker took it
 // CHECK: if (!spice_fut_a.join_into(spice_task, &a))
 

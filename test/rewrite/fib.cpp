@@ -24,15 +24,17 @@
 // CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
 // Each generated line counts as the line of the spawn, sync or function.
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(
+// CHECK-NEXT: auto spice_call_a = spice::detail::record(
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: spice_task, [spice_arg0 = n - 1](spice::Task spice_task) mutable {
+// CHECK-NEXT: [spice_arg0 = n - 1](spice::Task spice_task) mutable {
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: std::move(spice_arg0));
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: });
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 12

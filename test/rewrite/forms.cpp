@@ -18,26 +18,30 @@ void g(int &x) { ++x; }
   // The first statement that spawns ticks first.
   // CHECK: {{^}}  int x;
   // CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn f(1) into x
-  // CHECK-NEXT: auto spice_fut_x =
-  // CHECK-NEXT: spice::detail::spawn(spice_task, [spice_arg0 = 1](spice::Task) mutable {
+  // CHECK-NEXT: auto spice_call_x =
+  // CHECK-NEXT: spice::detail::record([spice_arg0 = 1](spice::Task) mutable {
   // CHECK-NEXT: return f(std::move(spice_arg0));
   // CHECK-NEXT: });
+  // CHECK-NEXT: auto spice_fut_x = spice::detail::spawn(spice_task, spice_call_x);
   out[i] = spice::spawn(helper, i);
   // The arguments are captured before the destination is bound (C++17
-  // order), so the callable is named here and moved into the spawn.
-  // CHECK: auto spice_call_out = [spice_arg0 = i](spice::Task spice_task) mutable {
+  // order), the destination before the spawn.
+  // CHECK: auto spice_call_out =
+  // CHECK-NEXT: spice::detail::record([spice_arg0 = i](spice::Task spice_task) mutable {
   // CHECK-NEXT: return spice_parallel_helper(spice_task.worker(), spice_task.tail(),
   // CHECK-NEXT: std::move(spice_arg0));
-  // CHECK: auto &spice_dst_out = out[i];
-  // CHECK-NEXT: auto spice_fut_out =
-  // CHECK-NEXT: spice::detail::spawn(spice_task, std::move(spice_call_out));
+  // CHECK-NEXT: });
+  // CHECK-NEXT: auto &spice_dst_out = out[i];
+  // CHECK-NEXT: auto spice_fut_out = spice::detail::spawn(spice_task, spice_call_out);
   int y = 0;
   spice::spawn(g, y);
-  // CHECK: auto spice_fut_g =
-  // CHECK-NEXT: spice::detail::spawn(spice_task, [&spice_arg0 = y](spice::Task) mutable {
-  // CHECK-NEXT: return g(spice_arg0);
+  // CHECK: auto spice_call_g = spice::detail::record(
+  // CHECK-NEXT: [&spice_arg0 = y](spice::Task) mutable { return g(spice_arg0); });
+  // CHECK-NEXT: auto spice_fut_g = spice::detail::spawn(spice_task, spice_call_g);
   spice::sync();
+  // Results dropped are not named as outputs.
   // CHECK: spice::SyncErrors spice_errors;
+  // CHECK-NEXT: spice_errors.outputs(&spice_dst_out, &x);
   // CHECK-NEXT: spice_errors.run([&] {
   // CHECK-NEXT: if (!spice_fut_g.join_into(spice_task))
   // CHECK-NEXT: (void)spice_fut_g.call(spice_task);

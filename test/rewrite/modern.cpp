@@ -6,9 +6,9 @@
 // RUN: %spice-rewrite %S/Inputs/modern.cpp --no-line-directives -- -std=c++20 | FileCheck %s
 
 // CHECK: long spice_parallel_call_operator(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) const {
-// CHECK: auto spice_fut_a = spice::detail::spawn(
-// CHECK-NEXT: spice_task, [&spice_fn = *this,
-// CHECK-NEXT: spice_arg0 = n - 1](spice::Task spice_task) mutable {
+// CHECK: auto spice_call_a =
+// CHECK-NEXT: spice::detail::record([&spice_fn = *this, spice_arg0 = n - 1](
+// CHECK-NEXT: spice::Task spice_task) mutable {
 // CHECK-NEXT: return spice_fn.spice_parallel_call_operator(
 // CHECK-NEXT: spice_task.worker(), spice_task.tail(), std::move(spice_arg0));
 // CHECK: long operator()(int n) const {

@@ -61,21 +61,13 @@ int a3(int n) { return n; }
   spice::sync();
   return fp(x) + s[0] + static_cast<int>(v.size());
 }
-// CHECK: auto spice_fut_x =
-// CHECK-NEXT: spice::detail::spawn(spice_task,
-// CHECK: });
+// CHECK: auto spice_fut_x = spice::detail::spawn(spice_task, spice_call_x);
 // CHECK-NEXT: int /*(*/ x;
-// CHECK: auto spice_fut_fp =
-// CHECK-NEXT: spice::detail::spawn(spice_task,
-// CHECK: });
+// CHECK: auto spice_fut_fp = spice::detail::spawn(spice_task, spice_call_fp);
 // CHECK-NEXT: int (*fp)(int);
-// CHECK: auto spice_fut_s =
-// CHECK-NEXT: spice::detail::spawn(spice_task,
-// CHECK: });
+// CHECK: auto spice_fut_s = spice::detail::spawn(spice_task, spice_call_s);
 // CHECK-NEXT: const char *s;
-// CHECK: auto spice_fut_v =
-// CHECK-NEXT: spice::detail::spawn(spice_task,
-// CHECK: });
+// CHECK: auto spice_fut_v = spice::detail::spawn(spice_task, spice_call_v);
 // CHECK-NEXT: std::vector<const int *> v;
 
 // The context arguments go after the '(' with one blank, or none where one

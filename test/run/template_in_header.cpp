@@ -30,7 +30,7 @@ int main() {
 // CHECK-NEXT: squares 333328333350000
 // HDR: T par_sum(const T *v, std::size_t lo, std::size_t hi);
 // HDR: T spice_parallel_par_sum(spice::Task{{.*}}, const T *v, std::size_t lo, std::size_t hi) {
-// HDR: auto spice_fut_a = spice::detail::spawn(
+// HDR: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
 // HDR: T par_sum(const T *v, std::size_t lo, std::size_t hi) {
 // HDR: return spice::run_parallel(
 // SYM: spice_parallel_par_sum<double>(

@@ -942,8 +942,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   }
   Dest = destText(Site);
 
-  // The declared variable. The local form names the call's result through
-  // the future (its callable lives in the worker's spawn arena).
+  // The declared variable (local form: the result type of the handle).
   std::string ResultType =
       PF.UsesGroup
           ? "std::invoke_result_t<decltype(spice_call_" + X +
@@ -999,18 +998,15 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Comment += "\n";
 
   std::string Code;
-  if (!PF.UsesGroup && DestSetup.empty()) {
-    // The callable is built in place in the spawn record: no copy of it in
-    // the frame, whose address would escape into the join's fallback.
-    Code = "auto spice_fut_" + X + " = spice::detail::spawn(spice_task, " +
-           Lambda + ");\n" + VarDecl;
-  } else if (!PF.UsesGroup) {
-    // C++17 evaluates the right operand of '=' first: the arguments are
-    // captured before the destination is bound, and both before the spawn.
-    Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + DestSetup +
-           "auto spice_fut_" + X +
-           " = spice::detail::spawn(spice_task, std::move(spice_call_" + X +
-           "));\n" + VarDecl;
+  if (!PF.UsesGroup) {
+    // The record (job, callable, result) is the only escaped object; the
+    // handle spice_fut_X stays in registers. C++17 evaluates the right
+    // operand of '=' first: the arguments are captured before the
+    // destination is bound.
+    Code = "auto spice_call_" + X + " = spice::detail::record(" + Lambda +
+           ");\n" + DestSetup + "auto spice_fut_" + X +
+           " = spice::detail::spawn(spice_task, spice_call_" + X + ");\n" +
+           VarDecl;
   } else if (Site.Form == SpawnForm::Declaration && Deduced) {
     Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + VarDecl + "\n" +
            "spice_group.fork(spice_task, std::move(spice_call_" + X + ")" +
@@ -1039,6 +1035,9 @@ std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
   if (Join.Group)
     return "spice_group.sync(spice_task);";
   const std::vector<const SpawnSite *> &Futures = Join.Futures;
+  auto addressOf = [](const std::string &Dest) {
+    return llvm::StringRef(Dest).starts_with("*") ? Dest.substr(1) : "&" + Dest;
+  };
   auto joinOne = [&](const SpawnSite *S) {
     std::string Dest = destText(*S);
     const std::string &X = S->Id;
@@ -1046,16 +1045,22 @@ std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
       return "if (!spice_fut_" + X +
              ".join_into(spice_task))\n(void)spice_fut_" + X +
              ".call(spice_task);";
-    std::string Addr =
-        llvm::StringRef(Dest).starts_with("*") ? Dest.substr(1) : "&" + Dest;
-    return "if (!spice_fut_" + X + ".join_into(spice_task, " + Addr + "))\n" +
-           Dest + " = spice_fut_" + X + ".call(spice_task);";
+    return "if (!spice_fut_" + X + ".join_into(spice_task, " + addressOf(Dest) +
+           "))\n" + Dest + " = spice_fut_" + X + ".call(spice_task);";
   };
   if (Futures.empty())
     return "";
   if (Futures.size() == 1)
     return joinOne(Futures.front());
   std::string Code = "{\nspice::SyncErrors spice_errors;\n";
+  // After a join that throws, the others still run and rethrow() throws:
+  // the destinations are named so that GCC does not warn they may be unset.
+  std::vector<std::string> Outputs;
+  for (auto It = Futures.rbegin(); It != Futures.rend(); ++It)
+    if (std::string Dest = destText(**It); !Dest.empty())
+      Outputs.push_back(addressOf(Dest));
+  if (!Outputs.empty())
+    Code += "spice_errors.outputs(" + joinStrings(Outputs, ", ") + ");\n";
   for (auto It = Futures.rbegin(); It != Futures.rend(); ++It)
     Code += "spice_errors.run([&] {\n" + joinOne(*It) + "\n});\n";
   return Code + "spice_errors.rethrow();\n}";

@@ -61,6 +61,14 @@ public:
       first_ = std::current_exception(); // later steps are earlier spawns
     }
   }
+  /// Names the destinations of the joins that follow. A join whose call
+  /// throws leaves its destination unset, and rethrow() then throws; GCC
+  /// cannot see that and warns that a destination may be used uninitialized
+  /// after the sync. Letting their addresses escape (no code) tells it they
+  /// may be set. A single join needs none: no path goes on past a throw.
+  template <class... D> static void outputs(D *...dests) noexcept {
+    (escape(dests), ...);
+  }
   /// Rethrows the exception of the earliest spawn that threw, if any.
   void rethrow() {
     if (first_)
@@ -68,6 +76,14 @@ public:
   }
 
 private:
+  static void escape(const void *p) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    asm volatile("" : : "r"(p) : "memory");
+#else
+    (void)p;
+#endif
+  }
+
   std::exception_ptr first_;
 };
 
