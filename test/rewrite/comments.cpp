@@ -4,7 +4,7 @@
 
 // CHECK: auto spice_call_a = spice::detail::record(
 // CHECK: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
-// CHECK-NEXT: long b = spice_parallel_fib /*c*/ (spice_task.worker(), spice_task.tail(), n - 2);
+// CHECK-NEXT: long b = spice_body_fib /*c*/ (spice_task.worker(), spice_task.tail(), n - 2);
 // CHECK: auto spice_call_c =
 // CHECK-NEXT: spice::detail::record([spice_arg0 = n](spice::Task) mutable {
 // CHECK: auto spice_fut_c = spice::detail::spawn(spice_task, spice_call_c);

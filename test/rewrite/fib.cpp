@@ -18,7 +18,9 @@
 // CHECK: long fib(int n);
 // The base case returns before anything parallel: the tick comes after it,
 // on the spawn's line (no line added).
-// CHECK: long spice_parallel_fib(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail);{{$}}
+// The body is an internal inline function, so GCC can inline the recursion
+// into itself; the parallel version wraps it.
+// CHECK: static inline long spice_body_fib(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail);{{$}}
 // CHECK-NEXT: {{^}}  if (n < 2)
 // CHECK-NEXT: {{^}}    return n;
 // CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
@@ -28,7 +30,7 @@
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: [spice_arg0 = n - 1](spice::Task spice_task) mutable {
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: return spice_parallel_fib(spice_task.worker(), spice_task.tail(),
+// CHECK-NEXT: return spice_body_fib(spice_task.worker(), spice_task.tail(),
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: std::move(spice_arg0));
 // CHECK-NEXT: #line 11
@@ -38,7 +40,7 @@
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 12
-// CHECK-NEXT: long b = spice_parallel_fib(spice_task.worker(), spice_task.tail(), n - 2);
+// CHECK-NEXT: long b = spice_body_fib(spice_task.worker(), spice_task.tail(), n - 2);
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: #line 13
 // CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
@@ -46,6 +48,16 @@
 // CHECK-NEXT: a = spice_fut_a.call(spice_task);
 // CHECK-NEXT: #line 14
 // CHECK-NEXT: return a + b;
+// CHECK-NEXT: }
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: // spice: the parallel version of fib; its body is the inline function above.
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: long spice_parallel_fib(spice::Task::Worker spice_worker,
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: spice::Task::Tail spice_tail, int n) {
+// CHECK-NEXT: #line 15
+// CHECK-NEXT: return spice_body_fib(spice_worker, spice_tail, std::forward<decltype(n)>(n));
+// CHECK-NEXT: #line 15
 // CHECK-NEXT: }
 // CHECK-NEXT: #line 15
 // CHECK-NEXT: // spice: entry point of fib
@@ -64,7 +76,7 @@
 // CHECK-NEXT: #line 16
 // CHECK-NOT: {{\[\[}}spice::parallel
 // NOLINE-NOT: #line
-// NOLINE: spice_parallel_fib
+// NOLINE: spice_body_fib
 // NOLINE-NOT: spice_task.tick()
 // NOLINE: {{^}}  spice_task.tick(); // spice: spawn fib(n - 1) into a
 // NOLINE-NOT: spice_task.tick()

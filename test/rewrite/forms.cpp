@@ -10,7 +10,7 @@ void g(int &x) { ++x; }
 
 [[spice::parallel]] int helper(int x) { return f(x); }
 // No parallel operation, no tick.
-// CHECK: int spice_parallel_helper(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int x) { spice::Task spice_task(spice_worker, spice_tail); return f(x); }
+// CHECK: static inline int spice_body_helper(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int x) { spice::Task spice_task(spice_worker, spice_tail); return f(x); }
 
 [[spice::parallel]] int forms(int *out, int i) {
   int x;
@@ -86,7 +86,7 @@ void g(int &x) { ++x; }
   spice::sync();
   return total;
 }
-// CHECK: long spice_parallel_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group;{{$}}
+// CHECK: static inline long spice_body_loop(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) { spice::Task spice_task(spice_worker, spice_tail); spice::SpawnGroup spice_group;{{$}}
 // CHECK-NEXT: long total = 0;
 // CHECK-NEXT: spice_task.tick(); for (int k = 0; k < n; ++k)
 // CHECK-NEXT: { spice_task.tick(); // spice: spawn f(k)

@@ -16,7 +16,7 @@ void f(int) {}
     spice::spawn(f, k);
   spice::sync();
 }
-// CHECK-LABEL: void spice_parallel_tail_sync(
+// CHECK-LABEL: static inline void spice_body_tail_sync(
 // CHECK: spice_group.sync(spice_task);
 // CHECK-NEXT: }
 
@@ -30,7 +30,7 @@ void f(int) {}
   spice::sync();
   return 0;
 }
-// CHECK-LABEL: int spice_parallel_branch_return(
+// CHECK-LABEL: static inline int spice_body_branch_return(
 // CHECK: spice_group.sync(spice_task);
 // CHECK-NEXT: if (n > 10)
 // CHECK-NEXT: return 1;
@@ -47,7 +47,7 @@ void f(int) {}
     spice::spawn(f, n);
   return 0;
 }
-// CHECK-LABEL: int spice_parallel_spawn_after(
+// CHECK-LABEL: static inline int spice_body_spawn_after(
 // CHECK: // spice: sync before returning
 // CHECK-NEXT: spice_group.sync(spice_task);
 // CHECK-NEXT: return 0; }
@@ -64,7 +64,7 @@ void f(int) {}
   }
   return 0;
 }
-// CHECK-LABEL: int spice_parallel_case_after(
+// CHECK-LABEL: static inline int spice_body_case_after(
 // CHECK: case 1:
 // CHECK-NEXT: {
 // CHECK-NEXT: // spice: sync before returning
@@ -83,7 +83,7 @@ void f(int) {}
   }
   return 0;
 }
-// CHECK-LABEL: int spice_parallel_in_handler(
+// CHECK-LABEL: static inline int spice_body_in_handler(
 // CHECK: } catch (...) { spice_task.reset_tail();
 // CHECK-NEXT: {
 // CHECK-NEXT: // spice: sync before returning
@@ -107,7 +107,7 @@ void f(int) {}
   spice::sync();
   return 0;
 }
-// CHECK-LABEL: int spice_parallel_in_loop(
+// CHECK-LABEL: static inline int spice_body_in_loop(
 // CHECK: if (k == 5)
 // CHECK-NEXT: {
 // CHECK-NEXT: // spice: sync before returning

@@ -77,7 +77,7 @@ int main() {
 
 // CHECK: // spice: parallel version of fibs
 // CHECK-NEXT: #line 25 "{{.*}}loops.cpp"
-// CHECK-NEXT: long spice_parallel_fibs(
+// CHECK-NEXT: static inline long spice_body_fibs(
 // CHECK-NEXT: spice::detail::parallel_for(spice_task.worker(), spice_task.tail(), 0, out.size(), [&](spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, std::size_t i) { spice::Task spice_task(spice_worker, spice_tail); out[i] = spice_parallel_fib(spice_task.worker(), spice_task.tail(), i); });
 // CHECK-NEXT: return spice::detail::parallel_reduce(spice_task.worker(), spice_task.tail(),{{$}}
 // CHECK-NEXT: 0, int(out.size()), 0L,
@@ -99,11 +99,11 @@ int main() {
 // CHECK-NEXT: spice::detail::parallel_for(spice_task.worker(), spice_task.tail(), 0, 2, [&](spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int) { spice::Task spice_task(spice_worker, spice_tail); later(); });
 // CHECK-NEXT: });
 
-// CHECK: int spice_parallel_in_lambda(
+// CHECK: static inline int spice_body_in_lambda(
 // CHECK-NEXT: auto count = [n] {
 // CHECK-NEXT: return spice::detail::parallel_reduce_entry(0, n, 0, [](spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int) { spice::Task spice_task(spice_worker, spice_tail); return 1; },
 
-// CHECK: long spice_parallel_spawned_arg(
+// CHECK: static inline long spice_body_spawned_arg(
 // CHECK: [spice_arg0 = spice::detail::parallel_reduce(
 // CHECK: spice_task.worker(), spice_task.tail(), 0, n, 0L,
 // CHECK: [&](spice::Task::Worker spice_worker,

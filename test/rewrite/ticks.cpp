@@ -25,7 +25,7 @@ long plain(long x) { return x + 1; }
   spice::sync();
   return a + b;
 }
-// CHECK-LABEL: long spice_parallel_fib(
+// CHECK-LABEL: static inline long spice_body_fib(
 // CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
 // CHECK-NEXT: {{^}}  if (n < 2)
 // CHECK-NEXT: {{^}}    return n;
@@ -39,7 +39,7 @@ long plain(long x) { return x + 1; }
   spice::sync();
   return a;
 }
-// CHECK-LABEL: long spice_parallel_first(
+// CHECK-LABEL: static inline long spice_body_first(
 // CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
 // CHECK-NEXT: {{^}}  spice_task.tick(); // spice: spawn plain(n) into a
 // CHECK-NOT: tick
@@ -52,7 +52,7 @@ long plain(long x) { return x + 1; }
     s += plain(i);
   return s;
 }
-// CHECK-LABEL: long spice_parallel_leaf(
+// CHECK-LABEL: static inline long spice_body_leaf(
 // CHECK-SAME: { spice::Task spice_task(spice_worker, spice_tail);{{$}}
 // CHECK-NOT: tick
 // CHECK: entry point of leaf
@@ -64,7 +64,7 @@ long plain(long x) { return x + 1; }
     s += leaf(n);
   return s;
 }
-// CHECK-LABEL: long spice_parallel_branch(
+// CHECK-LABEL: static inline long spice_body_branch(
 // CHECK-NEXT: {{^}}  long s = plain(n);
 // CHECK-NEXT: {{^}}  spice_task.tick(); if (n > 3)
 // CHECK-NOT: tick
@@ -94,7 +94,7 @@ long plain(long x) { return x + 1; }
   static_assert(__LINE__ == 94, "the output keeps the source's lines");
   return s;
 }
-// CHECK-LABEL: long spice_parallel_loops(
+// CHECK-LABEL: static inline long spice_body_loops(
 // CHECK-NEXT: {{^}}  long s = 0;
 // CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i)
 // CHECK-NEXT: {{^}}    s += plain(i);
@@ -115,7 +115,7 @@ long plain(long x) { return x + 1; }
 // CHECK-NEXT: static_assert
 // CHECK-NEXT: {{^}}  return s;
 // CHECK-NEXT: {{^}}}
-// LINES-LABEL: long spice_parallel_loops(
+// LINES-LABEL: static inline long spice_body_loops(
 // LINES-NOT: #line
 // LINES: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(
 // LINES-NOT: #line
@@ -133,7 +133,7 @@ long plain(long x) { return x + 1; }
   });
   return s;
 }
-// CHECK-LABEL: long spice_parallel_lambdas(
+// CHECK-LABEL: static inline long spice_body_lambdas(
 // CHECK-NEXT: {{^}}  auto later = [&] { return fib(3); };
 // CHECK-NEXT: {{^}}  long s = later();
 // CHECK-NEXT: {{^}}  spice_task.tick(); spice::detail::parallel_for(

@@ -19,12 +19,12 @@ Fn pick(int) { return twice; }
 [[spice::parallel( /* no arguments ) */ )]] int a1(int n) { return n; }
 // CHECK: {{^}}int a1(int n);
 // CHECK-NEXT: // spice: parallel version of a1
-// CHECK-NEXT: {{^}}int spice_parallel_a1(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) {
+// CHECK-NEXT: {{^}}static inline int spice_body_a1(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) {
 
 [[ /* hot */ spice::parallel ]] int a2(int n) { return n; }
 // CHECK: {{^}}int a2(int n);
 // CHECK-NEXT: // spice: parallel version of a2
-// CHECK-NEXT: {{^}}int spice_parallel_a2(
+// CHECK-NEXT: {{^}}static inline int spice_body_a2(
 
 [[
     // why: it recurses
@@ -34,22 +34,22 @@ int a3(int n) { return n; }
 // CHECK: {{^}}int a3(int n);
 // CHECK-NEXT: // spice: parallel version of a3
 // CHECK-NOT: ]]
-// CHECK: {{^}}int spice_parallel_a3(
+// CHECK: {{^}}static inline int spice_body_a3(
 
 // Next to other attributes: only it and one comma go.
 [[spice::parallel /* x */, nodiscard]] int a4(int n) { return n; }
 // CHECK: {{^}}int a4(int n);
 // CHECK-NEXT: // spice: parallel version of a4
-// CHECK-NEXT: {{^}}{{\[\[}}nodiscard{{\]\]}} int spice_parallel_a4(
+// CHECK-NEXT: {{^}}{{\[\[}}nodiscard{{\]\]}} static inline int spice_body_a4(
 
 [[nodiscard, /* y */ spice::parallel]] int a5(int n) { return n; }
 // CHECK: {{^}}int a5(int n);
 // CHECK-NEXT: // spice: parallel version of a5
-// CHECK-NEXT: {{^}}{{\[\[}}nodiscard{{\]\]}} int spice_parallel_a5(
+// CHECK-NEXT: {{^}}{{\[\[}}nodiscard{{\]\]}} static inline int spice_body_a5(
 
 // A '(' in a comment between the attribute's scope and name is no argument.
 [[spice:: /*(*/ parallel]] int a6(int n) { return n; }
-// CHECK: {{^}}int spice_parallel_a6(
+// CHECK: {{^}}static inline int spice_body_a6(
 
 // The top-level 'const' of a declared result is dropped (the join assigns
 // the variable): found by the type's structure, not by counting brackets.

@@ -24,6 +24,8 @@ namespace spice_rewrite {
 namespace {
 
 const char *ParallelPrefix = "spice_parallel_";
+/// The internal body of a parallel version (see splitsBody()).
+const char *BodyPrefix = "spice_body_";
 // The scheduler context travels as two scalar parameters, not as one
 // spice::Task: GCC passes a struct argument through memory, which kept the
 // worker and the list tail on the stack in every parallel frame. The body
@@ -59,6 +61,30 @@ std::string parallelName(const FunctionDecl *FD) {
   if (FD->getOverloadedOperator() == OO_Call)
     return std::string(ParallelPrefix) + "call_operator";
   return ParallelPrefix + FD->getNameAsString();
+}
+
+/// Whether the parallel version of \p FD gets its body as a separate
+/// `static inline` function that its recursive calls call, the parallel
+/// version itself becoming a wrapper: GCC inlines a function into itself
+/// (as it does with the serial recursion) only when it is inline and
+/// internal (measured: fib(32) 3.0x -> 2.1x the serial time on one worker,
+/// the 1023-node tree sum 2.8x -> 2.4x). Only for the functions that can be
+/// wrapped without changing anything else: namespace-scope, non-template,
+/// not inline already, no storage class, defined with an unqualified name,
+/// no default argument, not variadic.
+bool splitsBody(const FunctionDecl *FD) {
+  if (isa<CXXMethodDecl>(FD) || FD->getDescribedFunctionTemplate() ||
+      FD->isTemplated() || FD->isTemplateInstantiation() ||
+      FD->isFunctionTemplateSpecialization() || FD->isInlined() ||
+      FD->isConstexpr() || FD->isVariadic() || FD->isMain() ||
+      FD->getStorageClass() != SC_None || FD->getQualifier() ||
+      !FD->getDeclContext()->getRedeclContext()->isFileContext())
+    return false;
+  for (const FunctionDecl *R : FD->redecls())
+    for (const ParmVarDecl *P : R->parameters())
+      if (P->hasDefaultArg())
+        return false;
+  return true;
 }
 
 /// The length of a declaration's name as written ("operator ()" spans
@@ -597,6 +623,7 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF,
   const auto *Body = dyn_cast<CompoundStmt>(BodyStmt);
   if (!Body)
     return;
+  Emitting = splitsBody(PF.FD) ? PF.FD : nullptr;
   // First: a tick opens the statement it precedes, before any edit there.
   bool TickAtStart = !emitTicks(PF, Body, Loops);
   emitCalls(PF);
@@ -614,6 +641,14 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF,
                 offsetAfterToken(Handler->getLBracLoc()))
           Edits.insert(*At, " spice_task.reset_tail();");
   emitHead(PF, Body, TickAtStart);
+  Emitting = nullptr;
+}
+
+std::string RewriteEmitter::calleeName(const FunctionDecl *Callee) const {
+  if (Emitting && Callee &&
+      Callee->getCanonicalDecl() == Emitting->getCanonicalDecl())
+    return BodyPrefix + Callee->getNameAsString();
+  return ParallelPrefix + Callee->getNameAsString();
 }
 
 bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
@@ -718,8 +753,7 @@ void RewriteEmitter::emitParallelCall(const ParallelCall &PC) {
     return;
   unsigned Paren = *LParen;
   unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
-  Edits.replace(*NameAt, *NameAt + Len,
-                ParallelPrefix + PC.Callee->getNameAsString());
+  Edits.replace(*NameAt, *NameAt + Len, calleeName(PC.Callee));
   Edits.insert(Paren + 1, PC.HasArgs ? std::string(ContextArgs) + ", "
                                      : std::string(ContextArgs));
 }
@@ -820,7 +854,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     CalleeText =
         Site.CallsParallel
             ? replaceToken(Site.CalleeExpr, NameLoc,
-                           ParallelPrefix + Site.CalleeDecl->getNameAsString())
+                           calleeName(Site.CalleeDecl))
             : rawText(Site.CalleeExpr->getSourceRange());
     Summary = rawText(Site.CalleeExpr->getSourceRange());
   } else if (Site.Callee == CalleeKind::MemberCall) {
@@ -865,8 +899,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
       CalleeText =
           Site.CallsParallel
               ? replaceToken(Site.CalleeExpr, DRE->getNameInfo().getLoc(),
-                             ParallelPrefix +
-                                 Site.CalleeDecl->getNameAsString())
+                             calleeName(Site.CalleeDecl))
               : Summary;
     } else {
       CalleeText = "spice_fn";
@@ -1179,9 +1212,13 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body,
             Indent;
   Edits.insert(DeclStart, Before, InsertOrder::Open);
 
-  // In place: the parallel version.
+  // In place: the parallel version, or its internal body.
+  bool Split = splitsBody(FD);
   unsigned NameLen = nameLength(FD, SM, LangOpts);
-  Edits.replace(*NameAt, *NameAt + NameLen, parallelName(FD));
+  Edits.replace(*NameAt, *NameAt + NameLen,
+                Split ? BodyPrefix + Name : parallelName(FD));
+  if (Split)
+    Edits.insert(*Begin, "static inline ", InsertOrder::Normal);
   unsigned Open = LParen.value_or(0) + 1, Close = RParen.value_or(0);
   if (FD->getNumParams() == 0)
     Edits.replace(Open, Close, ContextParams);
@@ -1226,7 +1263,18 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body,
       "return spice::run_parallel([&](spice::Task spice_task) -> "
       "decltype(auto) {\n" +
       "return " + Callee + "(" + joinStrings(Forwarded, ", ") + ");\n});\n}";
-  std::string After = "\n" + Indent + "// spice: entry point of " + Name +
+  std::string After;
+  if (Split) {
+    std::vector<std::string> Passed{"spice_worker", "spice_tail"};
+    Passed.insert(Passed.end(), Forwarded.begin() + 1, Forwarded.end());
+    std::string Wrapper = headText(FD, HeadKind::Parallel, false, true) +
+                          " {\nreturn " + BodyPrefix + Name + "(" +
+                          joinStrings(Passed, ", ") + ");\n}";
+    After += "\n" + Indent + "// spice: the parallel version of " + Name +
+             "; its body is the inline function above.\n" + Indent +
+             Format.format(Wrapper, Indent);
+  }
+  After += "\n" + Indent + "// spice: entry point of " + Name +
                       " for ordinary code: runs on the default pool, or "
                       "inline on a worker.\n" +
                       Indent + Format.format(Entry, Indent);
