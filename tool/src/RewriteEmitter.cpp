@@ -851,11 +851,10 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
       NameLoc = DRE->getNameInfo().getLoc();
     else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Site.CalleeExpr))
       NameLoc = ULE->getNameLoc();
-    CalleeText =
-        Site.CallsParallel
-            ? replaceToken(Site.CalleeExpr, NameLoc,
-                           calleeName(Site.CalleeDecl))
-            : rawText(Site.CalleeExpr->getSourceRange());
+    CalleeText = Site.CallsParallel
+                     ? replaceToken(Site.CalleeExpr, NameLoc,
+                                    calleeName(Site.CalleeDecl))
+                     : rawText(Site.CalleeExpr->getSourceRange());
     Summary = rawText(Site.CalleeExpr->getSourceRange());
   } else if (Site.Callee == CalleeKind::MemberCall) {
     SourceLocation NameLoc, QualBegin;
@@ -1275,9 +1274,9 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body,
              Format.format(Wrapper, Indent);
   }
   After += "\n" + Indent + "// spice: entry point of " + Name +
-                      " for ordinary code: runs on the default pool, or "
-                      "inline on a worker.\n" +
-                      Indent + Format.format(Entry, Indent);
+           " for ordinary code: runs on the default pool, or "
+           "inline on a worker.\n" +
+           Indent + Format.format(Entry, Indent);
   Edits.insert(*BodyEnd, After, InsertOrder::Normal);
 }
 
