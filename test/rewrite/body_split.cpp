@@ -39,6 +39,18 @@ namespace ns {
 // CHECK-NEXT: return spice::run_parallel(
 // CHECK-NEXT: return spice_parallel_rec(
 
+// A call of itself in a loop body inside its body calls the body too: the
+// wrapper is not declared yet there (found by the fuzzer).
+[[spice::parallel]] long in_loop(int n) {
+  if (n < 1)
+    return 0;
+  return spice::parallel_reduce(0, 2, 0L, [&](int) { return in_loop(n - 1); },
+                                [](long a, long b) { return a + b; });
+}
+// CHECK-LABEL: static inline long spice_body_in_loop(
+// CHECK: return spice_body_in_loop(spice_task.worker(), spice_task.tail(), n - 1);
+// CHECK: long spice_parallel_in_loop(
+
 [[spice::parallel]] long declared(int n);
 } // namespace ns
 

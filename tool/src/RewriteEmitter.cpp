@@ -623,7 +623,6 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF,
   const auto *Body = dyn_cast<CompoundStmt>(BodyStmt);
   if (!Body)
     return;
-  Emitting = splitsBody(PF.FD) ? PF.FD : nullptr;
   // First: a tick opens the statement it precedes, before any edit there.
   bool TickAtStart = !emitTicks(PF, Body, Loops);
   emitCalls(PF);
@@ -641,13 +640,21 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF,
                 offsetAfterToken(Handler->getLBracLoc()))
           Edits.insert(*At, " spice_task.reset_tail();");
   emitHead(PF, Body, TickAtStart);
-  Emitting = nullptr;
 }
 
-std::string RewriteEmitter::calleeName(const FunctionDecl *Callee) const {
-  if (Emitting && Callee &&
-      Callee->getCanonicalDecl() == Emitting->getCanonicalDecl())
-    return BodyPrefix + Callee->getNameAsString();
+std::string RewriteEmitter::calleeName(const FunctionDecl *Callee,
+                                       SourceLocation At) const {
+  // A call of a split function inside its own body (also in a loop-body
+  // lambda there) calls the body: the wrapper may not be declared yet.
+  const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+  if (Def && splitsBody(Def) && Def->getBody()) {
+    SourceRange Body = Def->getBody()->getSourceRange();
+    SourceLocation Loc = SM.getExpansionLoc(At);
+    if (!SM.isBeforeInTranslationUnit(Loc,
+                                      SM.getExpansionLoc(Body.getBegin())) &&
+        !SM.isBeforeInTranslationUnit(SM.getExpansionLoc(Body.getEnd()), Loc))
+      return BodyPrefix + Callee->getNameAsString();
+  }
   return ParallelPrefix + Callee->getNameAsString();
 }
 
@@ -753,7 +760,7 @@ void RewriteEmitter::emitParallelCall(const ParallelCall &PC) {
     return;
   unsigned Paren = *LParen;
   unsigned Len = Lexer::MeasureTokenLength(PC.NameLoc, SM, LangOpts);
-  Edits.replace(*NameAt, *NameAt + Len, calleeName(PC.Callee));
+  Edits.replace(*NameAt, *NameAt + Len, calleeName(PC.Callee, PC.NameLoc));
   Edits.insert(Paren + 1, PC.HasArgs ? std::string(ContextArgs) + ", "
                                      : std::string(ContextArgs));
 }
@@ -851,10 +858,11 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
       NameLoc = DRE->getNameInfo().getLoc();
     else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Site.CalleeExpr))
       NameLoc = ULE->getNameLoc();
-    CalleeText = Site.CallsParallel
-                     ? replaceToken(Site.CalleeExpr, NameLoc,
-                                    calleeName(Site.CalleeDecl))
-                     : rawText(Site.CalleeExpr->getSourceRange());
+    CalleeText =
+        Site.CallsParallel
+            ? replaceToken(Site.CalleeExpr, NameLoc,
+                           calleeName(Site.CalleeDecl, Site.S->getBeginLoc()))
+            : rawText(Site.CalleeExpr->getSourceRange());
     Summary = rawText(Site.CalleeExpr->getSourceRange());
   } else if (Site.Callee == CalleeKind::MemberCall) {
     SourceLocation NameLoc, QualBegin;
@@ -898,7 +906,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
       CalleeText =
           Site.CallsParallel
               ? replaceToken(Site.CalleeExpr, DRE->getNameInfo().getLoc(),
-                             calleeName(Site.CalleeDecl))
+                             calleeName(Site.CalleeDecl, Site.S->getBeginLoc()))
               : Summary;
     } else {
       CalleeText = "spice_fn";

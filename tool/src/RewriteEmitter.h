@@ -40,8 +40,10 @@ private:
   };
   enum class HeadKind { Entry, Parallel };
 
-  /// The name a call or spawn of the parallel function \p Callee uses.
-  std::string calleeName(const clang::FunctionDecl *Callee) const;
+  /// The name a call or spawn at \p At of the parallel function \p Callee
+  /// uses: its body's when it is split and \p At is inside that body.
+  std::string calleeName(const clang::FunctionDecl *Callee,
+                         clang::SourceLocation At) const;
 
   // Locations.
   std::optional<Range> fileRange(clang::SourceRange R) const;
@@ -114,9 +116,6 @@ private:
   const SnippetFormatter &Format;
   SourceEdits &Edits;
   const RewriteScope &Scope;
-  /// The function being emitted when its body is split out (splitsBody()):
-  /// its own recursive calls and spawns call the body.
-  const clang::FunctionDecl *Emitting = nullptr;
   clang::FileID File;
   /// spice_dst_X names of assignment spawns with a non-variable destination.
   llvm::DenseMap<const SpawnSite *, std::string> DestNames;

@@ -314,8 +314,9 @@ private:
 };
 
 /// Forks `fn(Task)` and returns its future (constructed in place). It does
-/// not tick: every parallel function ticks on entry, so the calls after a
-/// spawn poll (as in Spice). A tick here too cost 1.5-2 instructions per
+/// not tick: generated code ticks before a function's first parallel
+/// operation and in loops that do one, so what follows a spawn polls (as in
+/// Spice, where the calls do). A tick here too cost 1.5-2 instructions per
 /// spawn (scripts/count-instructions.sh) and only caught beats that arrived
 /// in the moment since the last call.
 template <class Fn>
