@@ -1038,6 +1038,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Comment += "\n";
 
   std::string Code;
+  bool BindAfter = false;
   if (!PF.UsesGroup) {
     // The record (job, callable, result) is the only escaped object; the
     // handle spice_fut_X stays in registers. C++17 evaluates the right
@@ -1059,14 +1060,25 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
                    : "";
     if (Site.KeepResult && llvm::StringRef(Dest).starts_with("*std::addressof"))
       Target = ", " + Dest.substr(1);
-    Code = VarDecl + (VarDecl.empty() ? "" : "\n") +
-           "spice_group.fork(spice_task, " + Lambda + Target + ");";
+    // A destination that is an expression (`out[n++]`) is evaluated after
+    // the arguments, as C++17 orders `lhs = rhs`: the closure is built in a
+    // statement of its own, as function arguments have no order.
+    BindAfter = llvm::StringRef(Target).starts_with(", std::addressof");
+    if (BindAfter)
+      Code = "auto spice_call_" + X + " = " + Lambda + ";\n" +
+             "spice_group.fork(spice_task, std::move(spice_call_" + X + ")" +
+             Target + ");";
+    else
+      Code = VarDecl + (VarDecl.empty() ? "" : "\n") +
+             "spice_group.fork(spice_task, " + Lambda + Target + ");";
   }
   (void)Edits.takeText(R->Begin, R->End);
   std::string Indent = Edits.indentationAt(R->Begin);
   std::string Text = Comment + Code;
   bool SeveralStatements = Site.Form == SpawnForm::Declaration || !PF.UsesGroup;
-  if (!Site.InBlock && SeveralStatements)
+  // Braces around the closure's declaration also keep it out of the way of
+  // a later `case` label when the spawn stands in a switch.
+  if ((!Site.InBlock && SeveralStatements) || BindAfter)
     Text = "{\n" + Text + "\n}";
   Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
 }
