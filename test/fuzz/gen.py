@@ -1006,25 +1006,24 @@ class Gen:
                  stmt("spice::sync();", keep=True)] +
                 self.consume(["dg(%s)" % a, "dg(%s)" % b]))
 
+    def maybe_spawn_sync(self, cur, budget):
+        """Half the time (in parallel code): a spawn, its sync and a use."""
+        if cur is None or self.rng.random() >= 0.5:
+            return []
+        t = self.fresh("t")
+        callee, args, _ = self.callee_u(cur, budget // 4)
+        return [stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))),
+                stmt("spice::sync();", keep=True),
+                stmt("h = mix(h, %s);" % t)]
+
     def g_looptry(self, cur, budget):
         """Loops whose bodies throw at some indices, inside try: the first
         exception in range order is caught. Spawns and a sync before the
         loop, or spawns after it (which do not happen once it threw)."""
-        body = []
-        if cur is not None and self.rng.random() < 0.5:
-            t = self.fresh("t")
-            callee, args, _ = self.callee_u(cur, budget // 4)
-            body += [stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))),
-                     stmt("spice::sync();", keep=True),
-                     stmt("h = mix(h, %s);" % t)]
+        body = self.maybe_spawn_sync(cur, budget)
         nodes, reads, _ = self.loop_stmt(cur, budget // 2, throws=True)
         body += nodes + self.consume(reads)
-        if cur is not None and self.rng.random() < 0.5:
-            t = self.fresh("t")
-            callee, args, _ = self.callee_u(cur, budget // 4)
-            body += [stmt("uint64_t %s = %s;" % (t, self.spawn_expr(callee, args))),
-                     stmt("spice::sync();", keep=True),
-                     stmt("h = mix(h, %s);" % t)]
+        body += self.maybe_spawn_sync(cur, budget)
         return [Node([(["try {"], body)],
                      ["} catch (const std::exception &e) {",
                       "  h = mix(h, dg(std::string(e.what())));", "}"],

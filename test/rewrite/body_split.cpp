@@ -23,16 +23,21 @@ namespace ns {
   return a + b + c;
 }
 // CHECK-LABEL: namespace ns {
-// CHECK: static inline long spice_body_rec(spice::Task::Worker spice_worker, spice::Task::Tail spice_tail, int n) {
+// CHECK: static inline long spice_body_rec(spice::Task::Worker spice_worker,
+// CHECK-SAME: spice::Task::Tail spice_tail, int n) {
 // The spawn and the call of itself go to the body; other functions are
 // called as before.
 // CHECK: return spice_body_rec(spice_task.worker(), spice_task.tail(),
-// CHECK: long b = spice_body_rec(spice_task.worker(), spice_task.tail(), n - 2);
-// CHECK-NEXT: long c = spice_parallel_other(spice_task.worker(), spice_task.tail(), n);
-// CHECK: // spice: the parallel version of rec; its body is the inline function above.
+// CHECK: long b = spice_body_rec(spice_task.worker(), spice_task.tail(),
+// CHECK-SAME: n - 2);
+// CHECK-NEXT: long c = spice_parallel_other(spice_task.worker(),
+// CHECK-SAME: spice_task.tail(), n);
+// CHECK: // spice: the parallel version of rec; its body is the inline
+// CHECK-SAME: function above.
 // CHECK-NEXT: long spice_parallel_rec(spice::Task::Worker spice_worker,
 // CHECK-NEXT: spice::Task::Tail spice_tail, int n) {
-// CHECK-NEXT: return spice_body_rec(spice_worker, spice_tail, std::forward<decltype(n)>(n));
+// CHECK-NEXT: return spice_body_rec(spice_worker, spice_tail,
+// CHECK-SAME: std::forward<decltype(n)>(n));
 // CHECK-NEXT: }
 // CHECK-NEXT: // spice: entry point of rec
 // CHECK-NEXT: long rec(int n) {
@@ -44,11 +49,13 @@ namespace ns {
 [[spice::parallel]] long in_loop(int n) {
   if (n < 1)
     return 0;
-  return spice::parallel_reduce(0, 2, 0L, [&](int) { return in_loop(n - 1); },
-                                [](long a, long b) { return a + b; });
+  return spice::parallel_reduce(
+      0, 2, 0L, [&](int) { return in_loop(n - 1); },
+      [](long a, long b) { return a + b; });
 }
 // CHECK-LABEL: static inline long spice_body_in_loop(
-// CHECK: return spice_body_in_loop(spice_task.worker(), spice_task.tail(), n - 1);
+// CHECK: return spice_body_in_loop(spice_task.worker(), spice_task.tail(),
+// CHECK-SAME: n - 1);
 // CHECK: long spice_parallel_in_loop(
 
 [[spice::parallel]] long declared(int n);
@@ -119,5 +126,7 @@ struct S {
 // CHECK-NOT: spice_body
 // CHECK: entry point of member
 
-long use() { return ns::rec(3) + tmpl(2L) + S().member(1) + inl(1) + stat(1) + defaulted(); }
+long use() {
+  return ns::rec(3) + tmpl(2L) + S().member(1) + inl(1) + stat(1) + defaulted();
+}
 // CHECK-NOT: spice_body
