@@ -205,51 +205,42 @@ TEST(SpawnTaken, UnwindingWaitsForTheTakerAndDropsItsResult) {
 }
 
 // Recursion through the emitted form, at more workers than cores and with a
-// 1 us heartbeat, so records move between workers while others are pushed.
-long fib(Task t, int n) {
+// 1 us heartbeat, so records move between workers while others are pushed;
+// with either handle (Nothrow: the one spice-rewrite emits where nothing
+// before the join can throw, without an unwinding cleanup).
+template <bool Nothrow> long fib(Task t, int n) {
   if (n < 2)
     return n;
-  auto a_rec = record([n](Task t2) { return fib(t2, n - 1); });
-  auto a = spawn(t, a_rec);
-  long b = fib(t, n - 2);
+  auto a_rec = record([n](Task t2) { return fib<Nothrow>(t2, n - 1); });
+  auto a = [&] {
+    if constexpr (Nothrow)
+      return spawn(t, a_rec, detail::nothrow_until_join);
+    else
+      return spawn(t, a_rec);
+  }();
+  long b = fib<Nothrow>(t, n - 2);
   long ra = 0;
   if (!a.join_into(t, &ra))
     ra = a.call(t);
   return ra + b;
+}
+
+template <bool Nothrow> void fib_on_many_workers() {
+  for (std::size_t workers : {1u, 2u, 4u, 8u}) {
+    ThreadPool pool(fast_pool(workers));
+    for (int i = 0; i < 3; ++i)
+      EXPECT_EQ(pool.call([](Task t) { return fib<Nothrow>(t, 26); }),
+                test::fib_serial(26))
+          << workers << " workers";
+  }
 }
 
 TEST(SpawnTaken, FibOnManyWorkersMatchesSerial) {
-  for (std::size_t workers : {1u, 2u, 4u, 8u}) {
-    ThreadPool pool(fast_pool(workers));
-    for (int i = 0; i < 3; ++i)
-      EXPECT_EQ(pool.call([](Task t) { return fib(t, 26); }),
-                test::fib_serial(26))
-          << workers << " workers";
-  }
-}
-
-// The handle spice-rewrite emits where nothing before the join can throw:
-// no unwinding cleanup, and the same joins.
-long fib_nothrow(Task t, int n) {
-  if (n < 2)
-    return n;
-  auto a_rec = record([n](Task t2) { return fib_nothrow(t2, n - 1); });
-  auto a = spawn(t, a_rec, detail::nothrow_until_join);
-  long b = fib_nothrow(t, n - 2);
-  long ra = 0;
-  if (!a.join_into(t, &ra))
-    ra = a.call(t);
-  return ra + b;
+  fib_on_many_workers<false>();
 }
 
 TEST(SpawnNothrow, FibOnManyWorkersMatchesSerial) {
-  for (std::size_t workers : {1u, 2u, 4u, 8u}) {
-    ThreadPool pool(fast_pool(workers));
-    for (int i = 0; i < 3; ++i)
-      EXPECT_EQ(pool.call([](Task t) { return fib_nothrow(t, 26); }),
-                test::fib_serial(26))
-          << workers << " workers";
-  }
+  fib_on_many_workers<true>();
 }
 
 TEST(SpawnNothrow, NotTakenThenTakenWithResultAndException) {
