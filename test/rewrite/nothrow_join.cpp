@@ -170,6 +170,39 @@ struct Shape {
 // CHECK-NOT: nothrow_until_join
 // CHECK: join_into
 
+// A result of class type is moved into its destination by the rewritten
+// code: callers of a function that spawns one cannot trust it.
+struct Text {
+  Text() = default;
+  Text(const Text &) = default;
+  Text &operator=(const Text &other) {
+    if (other.n < 0)
+      throw std::runtime_error("copy");
+    n = other.n;
+    return *this;
+  }
+  long n = 0;
+};
+Text make_text(int n) noexcept {
+  Text t;
+  t.n = n;
+  return t;
+}
+[[spice::parallel]] long spawns_text(int n) {
+  Text t = spice::spawn(make_text, n);
+  spice::sync();
+  return t.n;
+}
+[[spice::parallel]] long calls_spawns_text(int n) {
+  long a = spice::spawn(self, n);
+  long b = spawns_text(n);
+  spice::sync();
+  return a + b;
+}
+// CHECK-LABEL: long spice_body_calls_spawns_text(
+// CHECK-NOT: nothrow_until_join
+// CHECK: join_into
+
 // Templates: one text for every instantiation, so a dependent call counts.
 template <class T> [[spice::parallel]] T generic(T n) {
   if (n < 2)

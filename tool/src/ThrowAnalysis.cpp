@@ -150,7 +150,12 @@ void ThrowAnalysis::summarize(const Stmt *S, Summary &Out) {
     case SpiceCallKind::Spawn: {
       // The spawned call runs at the join (or on another worker, whose
       // exception the join rethrows): a call of the callee. Arguments of
-      // class type are copied into the spawn's record.
+      // class type are copied into the spawn's record, and a result of
+      // class type is moved (or default-constructed and assigned) into its
+      // destination by the rewritten code.
+      QualType Result = Call->getType();
+      if (Result->isRecordType() && !Result.isTriviallyCopyableType(Ctx))
+        Out.Direct = true;
       for (const Expr *Arg : Call->arguments()) {
         summarize(Arg, Out);
         QualType T = Arg->getType();
