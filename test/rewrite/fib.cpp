@@ -36,7 +36,11 @@
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: });
 // CHECK-NEXT: #line 11
-// CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a);
+// Nothing before the sync can throw (fib calls only itself): the handle has
+// no unwinding cleanup.
+// CHECK-NEXT: auto spice_fut_a = spice::detail::spawn(spice_task, spice_call_a,
+// CHECK-NEXT: #line 11
+// CHECK-NEXT: spice::detail::nothrow_until_join);
 // CHECK-NEXT: #line 11
 // CHECK-NEXT: long a;
 // CHECK-NEXT: #line 12

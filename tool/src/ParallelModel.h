@@ -90,7 +90,10 @@ struct SpawnSite {
   // Filled by the analysis.
   bool Local = false;     ///< future declared at the spawn (fast path)
   bool KeepResult = true; ///< the result is stored somewhere
-  std::string Id;         ///< X in spice_call_X / spice_fut_X
+  /// Local form: nothing between the spawn and its join can throw, so its
+  /// handle needs no unwinding cleanup (ThrowAnalysis).
+  bool NothrowUntilJoin = false;
+  std::string Id; ///< X in spice_call_X / spice_fut_X
   /// Declaration of a type that cannot be default-constructed (or
   /// assigned): the result waits in std::optional spice_res_X, and the
   /// variable is declared at BindAt (a sync or return after the spawn in its

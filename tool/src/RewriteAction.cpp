@@ -165,6 +165,12 @@ public:
     Analysis.checkFile(Found);
     for (auto &PF : Found.Functions)
       Analysis.analyze(*PF);
+    ThrowAnalysis Throws(Ctx);
+    for (auto &PF : Found.Functions)
+      if (!PF->UsesGroup)
+        Throws.trustParallel(PF->FD);
+    for (auto &PF : Found.Functions)
+      Analysis.planUnwinding(*PF, Throws);
     if ((!Found.Functions.empty() || !Found.Declarations.empty()) &&
         !declaresSpiceTask(Ctx)) {
       SourceLocation At = !Found.Functions.empty()

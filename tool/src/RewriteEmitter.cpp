@@ -1044,10 +1044,12 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     // handle spice_fut_X stays in registers. C++17 evaluates the right
     // operand of '=' first: the arguments are captured before the
     // destination is bound.
-    Code = "auto spice_call_" + X + " = spice::detail::record(" + Lambda +
-           ");\n" + DestSetup + "auto spice_fut_" + X +
-           " = spice::detail::spawn(spice_task, spice_call_" + X + ");\n" +
-           VarDecl;
+    Code =
+        "auto spice_call_" + X + " = spice::detail::record(" + Lambda + ");\n" +
+        DestSetup + "auto spice_fut_" + X +
+        " = spice::detail::spawn(spice_task, spice_call_" + X +
+        (Site.NothrowUntilJoin ? ", spice::detail::nothrow_until_join" : "") +
+        ");\n" + VarDecl;
   } else if (Site.Form == SpawnForm::Declaration && Deduced) {
     Code = "auto spice_call_" + X + " = " + Lambda + ";\n" + VarDecl + "\n" +
            "spice_group.fork(spice_task, std::move(spice_call_" + X + ")" +

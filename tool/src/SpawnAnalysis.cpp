@@ -418,6 +418,43 @@ void SpawnAnalysis::analyze(ParallelFunction &PF) {
   planJoins(PF);
 }
 
+void SpawnAnalysis::planUnwinding(ParallelFunction &PF, ThrowAnalysis &Throws) {
+  if (PF.UsesGroup)
+    return;
+  for (SpawnSite &Site : PF.Spawns) {
+    if (!Site.Local || !Site.InBlock)
+      continue;
+    // Joined on its own at every join: a join of several futures runs the
+    // later ones' calls (which may throw) while this one is still queued.
+    auto JoinsAlone = [&](const JoinPlan &Join) {
+      return !llvm::is_contained(Join.Futures, &Site) ||
+             Join.Futures.size() == 1;
+    };
+    if (!llvm::all_of(PF.Points,
+                      [&](const SyncPoint &P) { return JoinsAlone(P.Join); }) ||
+        !llvm::all_of(PF.BlockEnds,
+                      [&](const BlockEnd &E) { return JoinsAlone(E.Join); }))
+      continue;
+    // The statements after the spawn in its block, up to the first one that
+    // joins it by itself (a sync, or a return, break or continue, whose
+    // joins come before their operand); else to the end of the block.
+    const Frame &At = Site.Frames.back();
+    const CompoundStmt *Block = At.Compound;
+    bool MayThrow = false;
+    for (unsigned K = At.Index + 1; K < Block->size() && !MayThrow; ++K) {
+      const Stmt *Child = Block->body_begin()[K];
+      bool Joins = llvm::any_of(PF.Points, [&](const SyncPoint &P) {
+        return P.S == Child && P.InBlock &&
+               llvm::is_contained(P.Join.Futures, &Site);
+      });
+      if (Joins)
+        break;
+      MayThrow = Throws.mayThrow(Child);
+    }
+    Site.NothrowUntilJoin = !MayThrow;
+  }
+}
+
 void SpawnAnalysis::planJoins(ParallelFunction &PF) {
   const SourceManager &SM = Ctx.getSourceManager();
   for (SyncPoint &P : PF.Points) {

@@ -12,6 +12,7 @@
 
 #include "Diagnostics.h"
 #include "ParallelFinder.h"
+#include "ThrowAnalysis.h"
 
 #include <optional>
 
@@ -29,6 +30,11 @@ public:
   /// Checks one parallel function and fills the analysis fields of its
   /// spawns. Errors go to the diagnostics engine.
   void analyze(ParallelFunction &PF);
+
+  /// Marks the local spawns of \p PF that no exception can separate from
+  /// their join (SpawnSite::NothrowUntilJoin). Runs after analyze() of every
+  /// function of the file, as it follows calls between them.
+  void planUnwinding(ParallelFunction &PF, ThrowAnalysis &Throws);
 
 private:
   void checkForbidden(ParallelFunction &PF);

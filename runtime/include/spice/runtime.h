@@ -30,20 +30,6 @@
 #include <type_traits>
 #include <utility>
 
-#if defined(__GNUC__)
-#define SPICE_LIKELY(x) __builtin_expect(!!(x), 1)
-#define SPICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define SPICE_NOINLINE __attribute__((noinline))
-#define SPICE_COLD __attribute__((cold, noinline))
-#define SPICE_INLINE inline __attribute__((always_inline))
-#else
-#define SPICE_LIKELY(x) (x)
-#define SPICE_UNLIKELY(x) (x)
-#define SPICE_NOINLINE
-#define SPICE_COLD
-#define SPICE_INLINE inline
-#endif
-
 namespace spice {
 
 class Task;
@@ -72,7 +58,7 @@ WorkerHot *current_worker() noexcept;
 /// The tail of a worker's job list, found by walking it (cold paths only).
 Job *find_tail(WorkerHot *worker) noexcept;
 
-template <class Call> class Spawned;
+template <class Call> class SpawnedBase;
 
 /// Runs `body(task)` with the calling thread as a worker of `pool`.
 template <class F> decltype(auto) call_in_pool(PoolImpl &pool, F &&body);
@@ -97,7 +83,7 @@ public:
   Tail tail() const noexcept { return tail_; }
 
   /// Polls the heartbeat: one relaxed load and a branch on the fast path.
-  void tick() noexcept {
+  SPICE_INLINE void tick() noexcept {
     if (SPICE_UNLIKELY(worker_->heartbeat.load(std::memory_order_relaxed)))
       detail::on_heartbeat(worker_);
   }
@@ -123,7 +109,7 @@ public:
 
 private:
   template <class R> friend class Future;
-  template <class Call> friend class detail::Spawned;
+  template <class Call> friend class detail::SpawnedBase;
   detail::WorkerHot *worker_;
   detail::Job *tail_;
 };

@@ -40,6 +40,21 @@
 #define SPICE_ASSERT(cond) ((void)sizeof(cond))
 #endif
 
+// Branch hints and inlining control for the fast path.
+#if defined(__GNUC__)
+#define SPICE_LIKELY(x) __builtin_expect(!!(x), 1)
+#define SPICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define SPICE_NOINLINE __attribute__((noinline))
+#define SPICE_COLD __attribute__((cold, noinline))
+#define SPICE_INLINE inline __attribute__((always_inline))
+#else
+#define SPICE_LIKELY(x) (x)
+#define SPICE_UNLIKELY(x) (x)
+#define SPICE_NOINLINE
+#define SPICE_COLD
+#define SPICE_INLINE inline
+#endif
+
 namespace spice {
 class Task;
 
@@ -103,9 +118,17 @@ struct Job {
 #error "spice needs GCC or Clang (function alignment for job handlers)"
 #endif
 
+// GCC 12+ sees the address of a spawn's record (a local) stored in the list
+// and, when the record's lifetime visibly ends after a join (a spawn whose
+// handle has no destructor), cannot tell that every join unlinked it first
+// (some pop out of line): -Wdangling-pointer would be a false alarm.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdangling-pointer"
+#endif
 /// Appends `job` after `tail` and makes it the new tail. No atomics: only the
 /// owner touches its list, and the heartbeat runs on the owner too.
-inline void push(Job *job, Job *&tail, Job::Handler handler) {
+SPICE_INLINE void push(Job *job, Job *&tail, Job::Handler handler) {
   SPICE_ASSERT(tail->next == nullptr); // the frame's tail is the real tail
   SPICE_ASSERT((reinterpret_cast<std::uintptr_t>(handler) & Job::kMarked) == 0);
   job->handler = handler;
@@ -114,9 +137,12 @@ inline void push(Job *job, Job *&tail, Job::Handler handler) {
   tail->next = job;
   tail = job;
 }
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#pragma GCC diagnostic pop
+#endif
 
 /// Unlinks the tail job `job`, leaving it pending.
-inline void pop(Job *job, Job *&tail) {
+SPICE_INLINE void pop(Job *job, Job *&tail) {
   SPICE_ASSERT(tail == job && job->prev && job->next == nullptr);
   Job *prev = job->prev;
   prev->next = nullptr;

@@ -16,6 +16,17 @@
 // queued, which is a constant on most paths, so the joins the rewrite emits
 // at every exit and the unwinding check in the destructor cost nothing.
 // The callable lives in the record (no pointer to it stored at the fork).
+//
+// The join fallback should compile like the serial call, down to GCC turning
+// a final recursive call into a loop (the tree sum's right child). Two things
+// stop that, and both are lifted where they can be:
+//  - an escaped local still alive at the call: call() copies a trivial
+//    closure out of the record and ends the record's lifetime first;
+//  - an exception cleanup around the call: the handle's destructor, which
+//    runs a still-queued call while an exception unwinds the frame. Where
+//    spice-rewrite proves that nothing between the spawn and its sync can
+//    throw, it emits spawn(task, rec, spice::detail::nothrow_until_join)
+//    instead, whose handle has no destructor to run.
 #ifndef SPICE_DETAIL_SPAWN_H
 #define SPICE_DETAIL_SPAWN_H
 
@@ -41,7 +52,7 @@ public:
   Record &operator=(const Record &) = delete;
 
 private:
-  template <class C> friend class Spawned;
+  template <class C> friend class SpawnedBase;
   using Slot =
       std::conditional_t<std::is_void_v<result_type>, char, result_type>;
   Slot *slot() noexcept {
@@ -59,25 +70,19 @@ template <class Call> SPICE_INLINE Record<Call> record(Call &&call) {
   return Record<Call>(std::move(call));
 }
 
-/// The fork and join of one record. It never escapes its frame.
-template <class Call> class Spawned {
+/// The fork and join of one record, without the unwinding cleanup (see
+/// Spawned and SpawnedNothrow). It never escapes its frame.
+template <class Call> class SpawnedBase {
 public:
   using result_type = typename Record<Call>::result_type;
 
   /// Pushes the record's job (no tick: see spice::fork()).
-  SPICE_INLINE Spawned(Task &task, Record<Call> &rec)
+  SPICE_INLINE SpawnedBase(Task &task, Record<Call> &rec)
       : rec_(&rec), prev_(task.tail_) {
     push(&rec.job_, task.tail_, &run);
   }
-  Spawned(const Spawned &) = delete;
-  Spawned &operator=(const Spawned &) = delete;
-  /// Still queued on scope exit: an exception is unwinding the frame. The
-  /// call still runs (or its taker is waited for), as in the serial elision,
-  /// where it ran at the spawn; its result and exception are dropped.
-  ~Spawned() {
-    if (SPICE_UNLIKELY(queued_))
-      abandon(rec_);
-  }
+  SpawnedBase(const SpawnedBase &) = delete;
+  SpawnedBase &operator=(const SpawnedBase &) = delete;
 
   /// Pops the job. False when nobody took it: the caller then makes the call
   /// itself with call(). Otherwise the call finished elsewhere: its result
@@ -117,10 +122,21 @@ public:
   /// here as a plain direct call the compiler can inline.
   SPICE_INLINE result_type call(Task &task) {
     SPICE_ASSERT(!queued_);
-    return rec_->call_(Task(task.worker_, task.tail_));
+    if constexpr (std::is_trivially_copyable_v<Call> &&
+                  std::is_trivially_destructible_v<Rec>) {
+      // The record is dead from here on: end its lifetime before the call,
+      // so that no escaped local is alive across it (GCC can then make a
+      // final recursive call a loop). The copy is the arguments, which the
+      // call needs in registers anyway.
+      Call call = rec_->call_;
+      rec_->~Rec();
+      return call(Task(task.worker_, task.tail_));
+    } else {
+      return rec_->call_(Task(task.worker_, task.tail_));
+    }
   }
 
-private:
+protected:
   using Rec = Record<Call>;
 
   // Runs on the worker that took the job; the result goes into the record.
@@ -148,6 +164,9 @@ private:
     return true;
   }
 
+  /// Still queued when an exception unwinds the frame: the call still runs
+  /// (or its taker is waited for), as in the serial elision, where it ran at
+  /// the spawn; its result and exception are dropped.
   static SPICE_COLD void abandon(Rec *rec) noexcept {
     WorkerHot *worker = current_worker();
     Job *job = &rec->job_;
@@ -175,10 +194,42 @@ private:
   bool queued_ = true;
 };
 
+/// The handle of a spawn: its destructor runs the call if an exception
+/// leaves the frame while the job is still queued.
+template <class Call> class Spawned : public SpawnedBase<Call> {
+public:
+  using SpawnedBase<Call>::SpawnedBase;
+  ~Spawned() {
+    if (SPICE_UNLIKELY(this->queued_))
+      this->abandon(this->rec_);
+  }
+};
+
+/// The handle of a spawn whose frame cannot throw before the join (proved by
+/// spice-rewrite). No destructor, so no exception cleanup around the calls
+/// it encloses; Debug and sanitizer builds check that the join happened.
+template <class Call> class SpawnedNothrow : public SpawnedBase<Call> {
+public:
+  using SpawnedBase<Call>::SpawnedBase;
+#if SPICE_ASSERTIONS
+  ~SpawnedNothrow() { SPICE_ASSERT(!this->queued_); }
+#endif
+};
+
+/// Tag of spawn(): nothing between this spawn and its join can throw.
+struct NothrowUntilJoin {};
+inline constexpr NothrowUntilJoin nothrow_until_join{};
+
 /// Forks the call in `rec`.
 template <class Call>
 SPICE_INLINE Spawned<Call> spawn(Task &task, Record<Call> &rec) {
   return Spawned<Call>(task, rec);
+}
+/// Forks the call in `rec`, whose join no exception can bypass.
+template <class Call>
+SPICE_INLINE SpawnedNothrow<Call> spawn(Task &task, Record<Call> &rec,
+                                        NothrowUntilJoin) {
+  return SpawnedNothrow<Call>(task, rec);
 }
 
 /// The result type of a spawn (the declared type of an `auto` variable
