@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -93,9 +94,11 @@ WorkerScope::~WorkerScope() {
 
 PoolImpl::PoolImpl(const ThreadPoolConfig &config)
     : num_workers_(config.num_workers ? config.num_workers : available_cpus()),
-      interval_(config.heartbeat_interval.count() > 0
-                    ? config.heartbeat_interval
-                    : std::chrono::microseconds(1)),
+      // At most a day: the backed-off deadline (8x) must fit steady_clock's
+      // nanoseconds (an overflow would make the heartbeat spin).
+      interval_(std::clamp<std::chrono::microseconds>(
+          config.heartbeat_interval, std::chrono::microseconds(1),
+          std::chrono::hours(24))),
       print_stats_(config.print_stats) {
   // The thread that calls into the pool is a worker too.
   std::size_t background = num_workers_ - 1;
@@ -231,6 +234,7 @@ void PoolImpl::heartbeat_main() {
       });
       heartbeat_parked_ = false;
       idle_beats = 0;
+      backoff_ = 0; // a new call or a new idle worker: beat at full rate
     }
     if (stopping_)
       break;
@@ -238,9 +242,23 @@ void PoolImpl::heartbeat_main() {
     // worker acts on it at its next tick().
     for (Worker *worker : workers_)
       worker->heartbeat.store(true, std::memory_order_relaxed);
-    lock.unlock();
-    std::this_thread::sleep_for(interval_);
-    lock.lock();
+    // Back off while beats lead to no take: calls shorter than an interval
+    // (a 1023-node tree sum run over and over) finish before anyone could
+    // take their jobs, and each beat only costs a wake-up of this thread.
+    // A take (take_shared) cuts a stretched wait short: the next beat is
+    // then due one configured interval after this one. Beats while no worker
+    // runs user code say nothing about the work and leave the interval be,
+    // so a call after a pause starts at the rate the previous one ended at.
+    taken_since_beat_ = false;
+    auto beat = std::chrono::steady_clock::now();
+    unsigned backoff = backoff_;
+    heartbeat_wake_.wait_until(lock, beat + interval_ * (1u << backoff),
+                               [&] { return stopping_ || backoff_ < backoff; });
+    if (backoff_ < backoff)
+      heartbeat_wake_.wait_until(lock, beat + interval_,
+                                 [&] { return stopping_; });
+    if (!taken_since_beat_ && idle_beats == 0 && backoff_ < kMaxBackoff)
+      ++backoff_;
   }
 }
 
@@ -346,6 +364,11 @@ ExecState *PoolImpl::take_shared() {
   fifo_remove(state);
   state->owner->in_fifo = nullptr; // the owner may share another one
   share_wasted_ = false;
+  taken_since_beat_ = true;
+  if (backoff_ > 0) { // work is moving: back to the configured interval
+    backoff_ = 0;
+    heartbeat_wake_.notify_one();
+  }
   return state;
 }
 

@@ -102,6 +102,10 @@ private:
   // Beats with no worker running user code before the heartbeat thread
   // parks. Back-to-back calls into the pool then do not pay a wake-up.
   static constexpr unsigned kIdleBeatsBeforeSleep = 16;
+  // Beats that led to no take stretch the interval, doubling per beat up to
+  // 2^kMaxBackoff times the configured one (8x: docs/runtime.md, "The
+  // heartbeat thread", says why and what it delays).
+  static constexpr unsigned kMaxBackoff = 3;
 
   void background_main();
   void heartbeat_main();
@@ -142,9 +146,15 @@ private:
   bool share_wasted_ = false;
   /// Workers running user code; the heartbeat thread parks while it is 0.
   std::size_t active_ = 0;
-  /// The heartbeat thread waits on heartbeat_wake_ (no one to beat or no
-  /// one to take a shared job).
+  /// The heartbeat thread waits on heartbeat_wake_ between beats (a take
+  /// cuts a stretched wait short) and parked (no one to beat or no one to
+  /// take a shared job).
   bool heartbeat_parked_ = false;
+  /// The heartbeat thread sleeps interval_ << backoff_ between beats. A take
+  /// resets it to 0 (and wakes the thread when it was higher).
+  unsigned backoff_ = 0;
+  /// A shared job was taken since the last beat: the beat was useful.
+  bool taken_since_beat_ = false;
   std::condition_variable heartbeat_wake_;
   bool stopping_ = false;
   std::size_t background_ready_ = 0;

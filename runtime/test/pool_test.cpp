@@ -9,7 +9,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -182,6 +184,70 @@ TEST(ThreadPool, ZeroHeartbeatIntervalStillWorks) {
   ThreadPool pool(config);
   for (int i = 0; i < 3; ++i)
     EXPECT_EQ(pool.call([](Task t) { return fib(t, 20); }), fib_serial(20));
+}
+
+// An interval too long for steady_clock's nanoseconds once backed off (8x)
+// must not overflow into a deadline in the past (a spinning heartbeat), and
+// shutdown must not wait for it.
+TEST(ThreadPool, HugeHeartbeatIntervalNeitherSpinsNorBlocksShutdown) {
+  ThreadPoolConfig config;
+  config.num_workers = 2;
+  config.heartbeat_interval = std::chrono::microseconds::max();
+  ThreadPool pool(config);
+  pool.call([](Task t) {
+    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(50);
+    while (std::chrono::steady_clock::now() < end) {
+      t.tick();
+      std::this_thread::yield();
+    }
+  });
+  EXPECT_EQ(pool.call([](Task t) { return fib(t, 20); }), fib_serial(20));
+  // At most the first beat, set as the call started.
+  EXPECT_LE(pool.stats().heartbeats, 1u);
+}
+
+// Beats that lead to no take (a worker ticks with nothing queued, another
+// sleeps) stretch the interval up to 8x; as soon as shared jobs are taken the
+// heartbeat is back at the configured rate. Counts of beats acted on over two
+// equally long phases, compared with a wide margin (about 7x expected).
+TEST(ThreadPool, HeartbeatBacksOffWhileNothingIsTaken) {
+  ThreadPoolConfig config;
+  config.num_workers = 2;
+  config.heartbeat_interval = std::chrono::milliseconds(1);
+  ThreadPool pool(config);
+  constexpr auto kPhase = std::chrono::milliseconds(300);
+  std::uint64_t useless_beats = 0;
+  std::uint64_t useful_beats = 0;
+  int taken = 0;
+  pool.call([&](Task t) {
+    std::uint64_t start = pool.stats().heartbeats;
+    auto end = std::chrono::steady_clock::now() + kPhase;
+    while (std::chrono::steady_clock::now() < end) {
+      t.tick();
+      std::this_thread::yield();
+    }
+    std::uint64_t middle = pool.stats().heartbeats;
+    useless_beats = middle - start;
+    end = std::chrono::steady_clock::now() + kPhase;
+    while (std::chrono::steady_clock::now() < end) {
+      StealProbe probe;
+      auto fn = [&](Task) {
+        probe.mark();
+        return 1;
+      };
+      Future<int> future;
+      test::fork_and_wait_until_taken(t, future, fn, probe);
+      EXPECT_EQ(future.join(t), std::optional<int>(1));
+      ++taken;
+    }
+    useful_beats = pool.stats().heartbeats - middle;
+  });
+  EXPECT_GT(useless_beats, 0u); // stretched, not stopped
+  EXPECT_LT(2 * useless_beats, useful_beats)
+      << "beats without takes " << useless_beats << ", with takes "
+      << useful_beats;
+  EXPECT_LT(2 * useless_beats, static_cast<std::uint64_t>(taken))
+      << "beats without takes " << useless_beats << ", jobs taken " << taken;
 }
 
 TEST(ThreadPool, RunParallelIsInlineInsideAPool) {
