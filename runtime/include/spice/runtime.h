@@ -83,7 +83,7 @@ public:
   Tail tail() const noexcept { return tail_; }
 
   /// Polls the heartbeat: one relaxed load and a branch on the fast path.
-  SPICE_INLINE void tick() noexcept {
+  void tick() noexcept {
     if (SPICE_UNLIKELY(worker_->heartbeat.load(std::memory_order_relaxed)))
       detail::on_heartbeat(worker_);
   }
