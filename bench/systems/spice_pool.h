@@ -1,6 +1,7 @@
 // The pool every spice system of the benchmarks runs on: one per worker
 // count, with SPICE_HEARTBEAT_US read as for the default pool, and the
-// counters printed next to each result.
+// counters (heartbeats handled, jobs shared and taken) printed next to each
+// result.
 #ifndef BENCH_SPICE_POOL_H
 #define BENCH_SPICE_POOL_H
 
@@ -26,7 +27,8 @@ struct SpicePool {
 
   std::string info() const {
     spice::Stats s = pool.stats();
-    return "shared " + std::to_string(s.jobs_shared) + " stolen " +
+    return "heartbeats " + std::to_string(s.heartbeats) + " shared " +
+           std::to_string(s.jobs_shared) + " stolen " +
            std::to_string(s.jobs_stolen);
   }
 
