@@ -368,6 +368,8 @@ def main():
         if w not in gen.FEATURES:
             ap.error("unknown construct %r" % w)
     os.makedirs(args.out, exist_ok=True)
+    if args.tmp:
+        os.makedirs(args.tmp, exist_ok=True)
     for tool in (args.rewrite, args.runtime):
         if not os.path.exists(tool):
             sys.exit("fuzz.py: %s does not exist (build the project first)" % tool)
