@@ -40,21 +40,6 @@
 #define SPICE_ASSERT(cond) ((void)sizeof(cond))
 #endif
 
-// Branch hints and inlining control for the fast path.
-#if defined(__GNUC__)
-#define SPICE_LIKELY(x) __builtin_expect(!!(x), 1)
-#define SPICE_UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define SPICE_NOINLINE __attribute__((noinline))
-#define SPICE_COLD __attribute__((cold, noinline))
-#define SPICE_INLINE inline __attribute__((always_inline))
-#else
-#define SPICE_LIKELY(x) (x)
-#define SPICE_UNLIKELY(x) (x)
-#define SPICE_NOINLINE
-#define SPICE_COLD
-#define SPICE_INLINE inline
-#endif
-
 namespace spice {
 class Task;
 
