@@ -172,6 +172,24 @@ echo "benchmark,system,threads,n,items,serial_wall_s,serial_cpu_s,wall_s,cpu_s" 
 : >"$log"
 thread_list=$(echo $threads | tr ' ' ',')
 start=$SECONDS
+
+# The machine's own ceiling at each worker count up to its CPU count: k
+# independent serial copies on k threads (bench/ceiling.cpp). Recursive
+# benchmarks only.
+ceiling="$build/ceiling-$name.csv"
+echo "benchmark,n,threads,alone_s,together_s,ceiling" >"$ceiling"
+ceiling_list=$(for t in $threads; do ((t > 1 && t <= $(nproc))) && echo "$t"; done | paste -sd, -)
+if [[ -n $ceiling_list && -x $bin/bench_ceiling ]]; then
+  for size in $sizes; do
+    case "${size%%:*}" in
+      tree_sum|fib|quicksort|nqueens)
+        "$bin/bench_ceiling" "${size%%:*}" "${size#*:}" --threads="$ceiling_list" \
+          --samples="$samples" --target-ms="$target_ms" \
+          >>"$ceiling" 2> >(tee -a "$log" >&2) ;;
+    esac
+  done
+fi
+
 for size in $sizes; do
   bench=${size%%:*}
   n=${size#*:}
@@ -187,4 +205,4 @@ echo "== ran in $((SECONDS - start)) s; load average after: $(cut -d' ' -f1-3 /p
 echo "- Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$machine"
 
 python3 "$root/bench/report.py" "$raw" --name "$name" --out "$results" \
-  --machine "$machine"
+  --machine "$machine" --ceiling "$ceiling"
