@@ -289,7 +289,7 @@ def targets(rows, ceil):
             x = wr("tree_sum", large_tree, s, 2)
             c = ceil.get(("tree_sum", large_tree, 2))
             row("2 workers ≥ 1.5× faster: tree_sum %s" % fmt_n(large_tree),
-                s, "–" if x is None else "speedup %.2f×%s" % (
+                s, "–" if x is None else "speedup %.3f×%s" % (
                     1 / x, "" if c is None else
                     " (machine ceiling %.2f×)" % c),
                 None if x is None else 1 / x >= 1.5)

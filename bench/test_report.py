@@ -63,7 +63,7 @@ def main():
         expect(text, "| 1 worker ≤ 1.3× serial: tree_sum 2^24-1 | spice | "
                "1.200× | yes |")
         expect(text, "| 2 workers ≥ 1.5× faster: tree_sum 2^24-1 | spice | "
-               "speedup 1.25× (machine ceiling 1.25×) | **no** |")
+               "speedup 1.250× (machine ceiling 1.25×) | **no** |")
         expect(text, "| tree_sum 1023 ≤ 1.7× serial at every count ≤ 32 | "
                "spice | worst 1.80× (2 workers) | **no** |")
         expect(text, "| tree_sum 1023 CPU ≤ 1.5× serial CPU at every count "
@@ -77,7 +77,7 @@ def main():
         expect_not(text, "machine floor")
         expect_not(text, "machine ceiling")
         expect(text, "| 2 workers ≥ 1.5× faster: tree_sum 2^24-1 | spice | "
-               "speedup 1.25× | **no** |")
+               "speedup 1.250× | **no** |")
     for f in failures:
         print("test_report: " + f, file=sys.stderr)
     if failures:

@@ -178,7 +178,7 @@ start=$SECONDS
 # benchmarks only.
 ceiling="$build/ceiling-$name.csv"
 echo "benchmark,n,threads,alone_s,together_s,ceiling" >"$ceiling"
-ceiling_list=$(for t in $threads; do ((t > 1 && t <= $(nproc))) && echo "$t"; done | paste -sd, -)
+ceiling_list=$(for t in $threads; do if ((t > 1 && t <= $(nproc))); then echo "$t"; fi; done | paste -sd, -)
 if [[ -n $ceiling_list && -x $bin/bench_ceiling ]]; then
   for size in $sizes; do
     case "${size%%:*}" in

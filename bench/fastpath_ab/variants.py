@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""The fast-path variants scripts/fastpath-ab.sh can time side by side.
+
+    variants.py --root ROOT --kernel KERNEL.cpp --out DIR NAME...
+    variants.py --list
+    variants.py --root ROOT --kernel KERNEL.cpp --out DIR --all
+
+For each NAME, writes DIR/NAME/include (ROOT/runtime/include, edited),
+DIR/NAME/src (ROOT/runtime/src, edited) and DIR/NAME/kernel.cpp (KERNEL.cpp,
+the rewritten bench/systems/spice.cpp, edited). Each variant is a list of
+exact text replacements; one that no longer matches the sources is an error
+(exit 1), so a variant never silently measures the unchanged code.
+
+Variants marked "1 worker only" break the protocol (no shared-job check, an
+unterminated list): they measure what a piece costs, never a candidate.
+"""
+import argparse
+import os
+import re
+import shutil
+import sys
+
+SPAWN = "include/spice/detail/spawn.h"
+JOB = "include/spice/detail/job.h"
+RUNTIME = "include/spice/runtime.h"
+POOL = "src/pool.cpp"
+KERNEL = "kernel.cpp"
+
+SHARED_CHECK = "    if (SPICE_UNLIKELY(task.worker_->last_shared == job)) {"
+
+# name -> (description, [(file, old, new), ...])
+VARIANTS = {
+    "base": ("the code as it is", []),
+    "no-shared-check": (
+        "1 worker only: the join never looks for a shared job",
+        [(SPAWN, SHARED_CHECK, "    if (false) {")]),
+    "check-trap": (
+        "1 worker only: the shared check kept, its slow path a trap",
+        [(SPAWN, SHARED_CHECK,
+          "    if (SPICE_UNLIKELY(task.worker_->last_shared == job))\n"
+          "      __builtin_trap();\n    if (false) {")]),
+    "check-noreturn": (
+        "1 worker only: the shared check and the call of the slow path kept, "
+        "which never returns to the frame",
+        [(SPAWN, SHARED_CHECK,
+          "    if (SPICE_UNLIKELY(task.worker_->last_shared == job)) {\n"
+          "      join_shared(task.worker_, prev, rec_);\n"
+          "      __builtin_unreachable();\n    }\n    if (false) {")]),
+    "handler-bit": (
+        "a shared job carries a bit in its handler word: the join tests its "
+        "own record instead of loading worker->last_shared",
+        [(JOB, "kMarked = 1, kLoop = 2;", "kMarked = 1, kLoop = 2, kShared = 4;"),
+         (JOB, "return reinterpret_cast<Handler>(bits() & ~(kMarked | kLoop));",
+          "return reinterpret_cast<Handler>(bits() & ~(kMarked | kLoop | "
+          "kShared));"),
+         (JOB, "__attribute__((aligned(4)))", "__attribute__((aligned(8)))"),
+         (SPAWN, SHARED_CHECK,
+          "    if (SPICE_UNLIKELY(job->bits() & Job::kShared)) {"),
+         (POOL, "  unmark(job);\n",
+          "  unmark(job);\n  job->handler = reinterpret_cast<Job::Handler>("
+          "job->bits() | Job::kShared);\n"),
+         (POOL, "    job->handler(task, job);",
+          "    job->callable()(task, job);")]),
+    "worker-from-tls": (
+        "the slow path of the join finds the worker itself (one argument "
+        "fewer live across the call)",
+        [(SPAWN, "      if (!join_shared(task.worker_, prev, rec_))",
+          "      if (!join_shared(current_worker(), prev, rec_))")]),
+    "no-next-stores": (
+        "1 worker only: no next = null at the fork, no pop store",
+        [(JOB, "  job->next = nullptr;\n  tail->next = job;",
+          "  tail->next = job;"),
+         (SPAWN, "    prev->next = nullptr; //", "    //")]),
+    "no-prev-store": (
+        "1 worker only: the fork does not store prev",
+        [(JOB, "  job->prev = tail;\n", "")]),
+    "no-tick": (
+        "1 worker only: tick() polls nothing",
+        [(RUNTIME,
+          "    if (SPICE_UNLIKELY(worker_->heartbeat.load(std::memory_order_relaxed)))\n"
+          "      detail::on_heartbeat(worker_);\n", "")]),
+    "no-list": (
+        "1 worker only: no push, no pop, no check (the record stays)",
+        [(SPAWN, "    push(&rec.job_, task.tail_, &run);\n", ""),
+         (SPAWN, SHARED_CHECK, "    if (false) {"),
+         (SPAWN, "    prev->next = nullptr; //", "    //")]),
+    "join-at-return": (
+        "a sync right before a return gets its own return on the shared "
+        "path, so the two joins' results never merge (tree sum and fib)",
+        [(SPAWN, "  /// The join fallback, after join_into() returned false",
+          """  // fastpath_ab join-at-return: the shared test, the cold join that
+  // returns the value (or makes the call), and the pop of the other path.
+  SPICE_INLINE bool shared(Task &task) const {
+    return SPICE_UNLIKELY(task.worker_->last_shared == &rec_->job_);
+  }
+  SPICE_INLINE result_type join_shared_value(Task &task) {
+    queued_ = false;
+    task.tail_ = prev_;
+    return join_cold(task.worker_, prev_, rec_);
+  }
+  static SPICE_COLD result_type join_cold(WorkerHot *w, Job *tail,
+                                          Record<Call> *rec) {
+    if (!join_shared(w, tail, rec))
+      return rec->call_(Task(w, tail));
+    if constexpr (!std::is_void_v<result_type>) {
+      result_type r = std::move(*rec->slot());
+      rec->slot()->~result_type();
+      return r;
+    }
+  }
+  SPICE_INLINE void unlink(Task &task) {
+    queued_ = false;
+    task.tail_ = prev_;
+    prev_->next = nullptr;
+  }
+
+  /// The join fallback, after join_into() returned false"""),
+         (KERNEL, "    if (!spice_fut_right.join_into(spice_task, &right))\n"
+          "      right = spice_fut_right.call(spice_task);\n"
+          "    return res + right;",
+          "    if (spice_fut_right.shared(spice_task))\n"
+          "      return res + spice_fut_right.join_shared_value(spice_task);\n"
+          "    spice_fut_right.unlink(spice_task);\n"
+          "    right = spice_fut_right.call(spice_task);\n"
+          "    return res + right;"),
+         (KERNEL, "  if (!spice_fut_a.join_into(spice_task, &a))\n"
+          "    a = spice_fut_a.call(spice_task);\n  return a + b;",
+          "  if (spice_fut_a.shared(spice_task))\n"
+          "    return spice_fut_a.join_shared_value(spice_task) + b;\n"
+          "  spice_fut_a.unlink(spice_task);\n"
+          "  a = spice_fut_a.call(spice_task);\n  return a + b;")]),
+}
+
+
+def make(root, kernel, out, name):
+    _, edits = VARIANTS[name]
+    dest = os.path.join(out, name)
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(os.path.join(root, "runtime", "include"),
+                    os.path.join(dest, "include"))
+    shutil.copytree(os.path.join(root, "runtime", "src"),
+                    os.path.join(dest, "src"))
+    with open(kernel) as f:  # #line directives would split the edits
+        text = re.sub(r"(?m)^#line .*\n", "", f.read())
+    with open(os.path.join(dest, KERNEL), "w") as f:
+        f.write(text)
+    for rel, old, new in edits:
+        path = os.path.join(dest, rel)
+        with open(path) as f:
+            text = f.read()
+        if text.count(old) != 1:
+            sys.exit("variants.py: %s: the text to replace in %s occurs %d "
+                     "times (expected once): %r" % (name, rel, text.count(old),
+                                                    old[:80]))
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--root")
+    p.add_argument("--kernel")
+    p.add_argument("--out")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("--all", action="store_true", help="every variant")
+    p.add_argument("names", nargs="*")
+    a = p.parse_args()
+    if a.list:
+        for name, (desc, _) in VARIANTS.items():
+            print("%-16s %s" % (name, desc))
+        return
+    if a.all:
+        a.names = list(VARIANTS)
+    if not (a.root and a.kernel and a.out and a.names):
+        p.error("--root, --kernel, --out and at least one NAME are required")
+    for name in a.names:
+        if name not in VARIANTS:
+            sys.exit("variants.py: unknown variant %r (see --list)" % name)
+    for name in a.names:
+        make(a.root, a.kernel, a.out, name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Times variants of the fork/join fast path side by side in one process
+# (bench/fastpath_ab; docs/benchmarks.md, "Fast-path experiments"): each
+# named variant of bench/fastpath_ab/variants.py is the rewritten benchmark
+# kernels and the runtime with a few edits, all linked into one executable
+# and run in interleaved rounds against the plain serial function. Runs with
+# address-space randomisation off and pinned to one CPU where it can, since
+# on a VM the layout alone moves the small kernels by up to 40%.
+#
+#   scripts/fastpath-ab.sh [options] VARIANT...     (e.g. base no-shared-check)
+#     --build DIR     a build directory with bench_spice built (default:
+#                     build-bench): its rewritten kernels and serial object
+#     --kernel K      tree (default) or fib
+#     --n N           tree nodes (default 1023) or fib argument (default 25)
+#     --workers N     pool size (default 1; variants marked "1 worker only"
+#                     give wrong results or hang above 1)
+#     --rounds N      interleaved rounds (default 300)
+#     --list          the variants and what each changes
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=$root/build-bench
+kernel=tree
+n=""
+workers=1
+rounds=300
+variants=()
+while (($#)); do
+  case "$1" in
+    --build) build=$(realpath "$2"); shift ;;
+    --kernel) kernel=$2; shift ;;
+    --n) n=$2; shift ;;
+    --workers) workers=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
+    --list) exec python3 "$root/bench/fastpath_ab/variants.py" --list ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
+    -*) echo "fastpath-ab: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) variants+=("$1") ;;
+  esac
+  shift
+done
+((${#variants[@]})) || { echo "fastpath-ab: name at least one variant (--list)" >&2; exit 2; }
+case "$kernel" in
+  tree) : "${n:=1023}" ;;
+  fib) : "${n:=25}" ;;
+  *) echo "fastpath-ab: --kernel is tree or fib" >&2; exit 2 ;;
+esac
+
+rewritten=$build/bench/spice_rewrite/bench_spice/systems/spice.cpp
+headers=$build/bench/spice_headers/bench_spice
+serial_obj=$build/bench/CMakeFiles/bench_serial.dir/serial.cpp.o
+if [[ ! -f $rewritten || ! -f $serial_obj ]]; then
+  echo "fastpath-ab: build bench_spice in $build first" \
+    "(scripts/bench.sh builds it there)" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$root/bench/fastpath_ab/variants.py" --root "$root" \
+  --kernel "$rewritten" --out "$work" "${variants[@]}"
+
+cxx=${CXX:-g++}
+objs=()
+decls=""
+entries=""
+pids=()
+for v in "${variants[@]}"; do
+  id=${v//-/_}
+  dir=$work/$v
+  flags=(-O3 -DNDEBUG -std=c++17 -pthread "-Dspice=spice_$id"
+    "-Dspice_bench=spice_bench_$id" "-DFASTPATH_AB_VARIANT=$id"
+    -I"$headers" -I"$root/bench/common" -I"$root/examples/common"
+    -I"$root/bench/systems" -I"$dir/include" -I"$dir/src")
+  (
+    "$cxx" "${flags[@]}" -c "$dir/kernel.cpp" -o "$dir/kernel.o"
+    "$cxx" "${flags[@]}" -c "$root/bench/fastpath_ab/glue.cpp" -o "$dir/glue.o"
+    for s in "$dir"/src/*.cpp; do
+      "$cxx" "${flags[@]}" -c "$s" -o "$dir/$(basename "$s" .cpp).o"
+    done
+  ) &
+  pids+=($!)
+  decls="$decls FASTPATH_AB_DECLARE($id)"
+  entries="$entries FASTPATH_AB_ENTRY($id)"
+done
+for p in "${pids[@]}"; do wait "$p"; done
+for v in "${variants[@]}"; do objs+=("$work/$v"/*.o); done
+"$cxx" -O3 -std=c++17 -pthread -I"$root/bench/common" -I"$root/examples/common" \
+  "-DFASTPATH_AB_DECLS=$decls" "-DFASTPATH_AB_ENTRIES=$entries" \
+  "$root/bench/fastpath_ab/ab.cpp" "$serial_obj" "${objs[@]}" -o "$work/fastpath_ab"
+
+run=("$work/fastpath_ab" "$kernel" "$n" "$workers" "$rounds")
+if setarch "$(uname -m)" -R true 2>/dev/null; then
+  run=(setarch "$(uname -m)" -R "${run[@]}")
+fi
+if ((workers == 1)) && command -v taskset >/dev/null; then
+  run=(taskset -c "$(($(nproc) - 1))" "${run[@]}")
+fi
+echo "CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1); $("$cxx" --version | head -1)"
+"${run[@]}"
