@@ -178,6 +178,31 @@ TEST(SpawnGroup, ReusableAfterSync) {
   });
 }
 
+// The arena is set up by the first fork into an empty group: after a sync
+// that used heap blocks, the next fork starts over in the inline block and
+// then reuses the kept blocks (assertion builds check that it reset).
+TEST(SpawnGroup, ForkAfterSyncStartsTheArenaOver) {
+  ThreadPool pool(fast_pool(2));
+  using Blob = std::array<unsigned, 64>; // 256 bytes: a few per block
+  pool.call([&](Task t) {
+    SpawnGroup group;
+    for (unsigned round = 0; round < 5; ++round) {
+      const unsigned count = round % 2 ? 3 : 200; // small, then heap blocks
+      std::vector<unsigned> out(count);
+      for (unsigned i = 0; i < count; ++i) {
+        Blob captured;
+        captured.fill(round * 1000 + i);
+        group.fork(
+            t, [captured](Task) { return captured[0] + captured[63]; },
+            &out[i]);
+      }
+      group.sync(t);
+      for (unsigned i = 0; i < count; ++i)
+        ASSERT_EQ(out[i], 2 * (round * 1000 + i)) << round << "/" << i;
+    }
+  });
+}
+
 TEST(SpawnGroup, DroppedResultsAndVoidCalls) {
   ThreadPool pool(fast_pool(2));
   std::atomic<int> calls{0};
