@@ -10,8 +10,9 @@
 #   scripts/fastpath-ab.sh [options] VARIANT...     (e.g. base no-shared-check)
 #     --build DIR     a build directory with bench_spice built (default:
 #                     build-bench): its rewritten kernels and serial object
-#     --kernel K      tree (default) or fib
-#     --n N           tree nodes (default 1023) or fib argument (default 25)
+#     --kernel K      tree (default), fib or nqueens
+#     --n N           tree nodes (default 1023), fib argument (default 25) or
+#                     board size (default 10)
 #     --workers N     pool size (default 1; variants marked "1 worker only"
 #                     give wrong results or hang above 1)
 #     --rounds N      interleaved rounds (default 300)
@@ -42,7 +43,8 @@ done
 case "$kernel" in
   tree) : "${n:=1023}" ;;
   fib) : "${n:=25}" ;;
-  *) echo "fastpath-ab: --kernel is tree or fib" >&2; exit 2 ;;
+  nqueens) : "${n:=10}" ;;
+  *) echo "fastpath-ab: --kernel is tree, fib or nqueens" >&2; exit 2 ;;
 esac
 
 rewritten=$build/bench/spice_rewrite/bench_spice/systems/spice.cpp

@@ -7,10 +7,11 @@
 // random order, a few milliseconds each, and the ratio to serial is taken
 // per round: drift of the machine (a noisy VM) hits all of them alike.
 //
-//   fastpath_ab tree|fib N WORKERS ROUNDS
+//   fastpath_ab tree|fib|nqueens N WORKERS ROUNDS
 //
-// Prints per variant the median ns per node/call and the median, quartiles
-// of the per-round ratio to the serial function. Every result is checked.
+// Prints per variant the median ns per node/call/board and the median,
+// quartiles of the per-round ratio to the serial function. Every result is
+// checked.
 #include "kernels.h"
 #include "tree.h"
 
@@ -27,6 +28,7 @@ struct Variant {
   void *(*make_pool)(int workers);
   long (*tree_sum)(void *pool, const tree::Node *root);
   long (*fib)(void *pool, int n);
+  long (*nqueens)(void *pool, int n);
   void *pool;
 };
 
@@ -34,9 +36,11 @@ struct Variant {
 #define FASTPATH_AB_DECLARE(V)                                                 \
   extern "C" void *make_pool_##V(int);                                         \
   extern "C" long tree_sum_##V(void *, const tree::Node *);                    \
-  extern "C" long fib_##V(void *, int);
+  extern "C" long fib_##V(void *, int);                                        \
+  extern "C" long nqueens_##V(void *, int);
 FASTPATH_AB_DECLS
-#define FASTPATH_AB_ENTRY(V) {#V, make_pool_##V, tree_sum_##V, fib_##V, nullptr},
+#define FASTPATH_AB_ENTRY(V)                                                   \
+  {#V, make_pool_##V, tree_sum_##V, fib_##V, nqueens_##V, nullptr},
 
 namespace {
 
@@ -52,11 +56,18 @@ double quantile(std::vector<double> v, double q) {
 } // namespace
 
 int main(int argc, char **argv) {
-  if (argc != 5 || (std::strcmp(argv[1], "tree") && std::strcmp(argv[1], "fib"))) {
-    std::fprintf(stderr, "usage: %s tree|fib N WORKERS ROUNDS\n", argv[0]);
+  enum Kernel { kTree, kFib, kQueens } kernel;
+  if (argc == 5 && !std::strcmp(argv[1], "tree"))
+    kernel = kTree;
+  else if (argc == 5 && !std::strcmp(argv[1], "fib"))
+    kernel = kFib;
+  else if (argc == 5 && !std::strcmp(argv[1], "nqueens"))
+    kernel = kQueens;
+  else {
+    std::fprintf(stderr, "usage: %s tree|fib|nqueens N WORKERS ROUNDS\n",
+                 argv[0]);
     return 2;
   }
-  const bool is_tree = !std::strcmp(argv[1], "tree");
   const long n = std::atol(argv[2]);
   const int workers = std::atoi(argv[3]);
   const int rounds = std::atoi(argv[4]);
@@ -67,13 +78,25 @@ int main(int argc, char **argv) {
   std::vector<Variant> variants = {FASTPATH_AB_ENTRIES};
   for (Variant &v : variants)
     v.pool = v.make_pool(workers);
-  tree::Tree t(is_tree ? n : 1);
-  const long expected = is_tree ? t.expected_sum() : serial::fib(int(n));
+  tree::Tree t(kernel == kTree ? n : 1);
+  auto serial_run = [&]() -> long {
+    switch (kernel) {
+    case kTree:
+      return serial::tree_sum(t.root());
+    case kFib:
+      return serial::fib(int(n));
+    default:
+      return serial::nqueens(int(n));
+    }
+  };
+  const long expected = kernel == kTree ? t.expected_sum() : serial_run();
   // i < 0: the serial function; else variant i.
   auto run = [&](int i) {
-    long r = i < 0 ? (is_tree ? serial::tree_sum(t.root()) : serial::fib(int(n)))
-                   : (is_tree ? variants[i].tree_sum(variants[i].pool, t.root())
-                              : variants[i].fib(variants[i].pool, int(n)));
+    const Variant *v = i < 0 ? nullptr : &variants[i];
+    long r = !v                ? serial_run()
+             : kernel == kTree ? v->tree_sum(v->pool, t.root())
+             : kernel == kFib  ? v->fib(v->pool, int(n))
+                               : v->nqueens(v->pool, int(n));
     if (r != expected) {
       std::fprintf(stderr, "fastpath_ab: WRONG RESULT (%s)\n",
                    i < 0 ? "serial" : variants[i].name);
@@ -116,9 +139,10 @@ int main(int argc, char **argv) {
       ratio[i].push_back(s[i + 1] / s[0]);
     }
   }
-  // Tree: per node; fib: per call of the serial fib (fib(n+1)*2-1 calls).
-  double units = n;
-  if (!is_tree) {
+  // Tree: per node; fib: per call of the serial fib (fib(n+1)*2-1 calls);
+  // nqueens: per board.
+  double units = kernel == kTree ? n : 1;
+  if (kernel == kFib) {
     double a = 0, b = 1;
     for (long k = 0; k < n; ++k) {
       double c = a + b;

@@ -25,3 +25,8 @@ extern "C" long FASTPATH_AB_NAME(fib_)(void *pool, int n) {
   return static_cast<spice::ThreadPool *>(pool)->call(
       [&](spice::Task) { return spice_bench::fib(n); });
 }
+
+extern "C" long FASTPATH_AB_NAME(nqueens_)(void *pool, int n) {
+  return static_cast<spice::ThreadPool *>(pool)->call(
+      [&](spice::Task) { return spice_bench::nqueens(n); });
+}

@@ -23,6 +23,7 @@ import sys
 SPAWN = "include/spice/detail/spawn.h"
 JOB = "include/spice/detail/job.h"
 RUNTIME = "include/spice/runtime.h"
+GROUP = "include/spice/spawn_group.h"
 POOL = "src/pool.cpp"
 KERNEL = "kernel.cpp"
 
@@ -129,6 +130,31 @@ VARIANTS = {
           "    return spice_fut_a.join_shared_value(spice_task) + b;\n"
           "  spice_fut_a.unlink(spice_task);\n"
           "  a = spice_fut_a.call(spice_task);\n  return a + b;")]),
+    "group-after-base-case": (
+        "nqueens declares its SpawnGroup after the base case's return "
+        "instead of at the top of the body",
+        [(KERNEL, "std::uint32_t right) { spice::Task spice_task(spice_worker, "
+          "spice_tail); spice::SpawnGroup spice_group;\n  if (row == n)\n"
+          "    return 1;\n",
+          "std::uint32_t right) { spice::Task spice_task(spice_worker, "
+          "spice_tail);\n  if (row == n)\n    return 1;\n"
+          "  spice::SpawnGroup spice_group;\n")]),
+    "group-eager-arena": (
+        "the SpawnGroup as it was before 2026-12-02: the constructor sets up "
+        "the arena, sync() resets it, fork() does not look",
+        [(GROUP, "  Block *current_;       // block being filled (null: the "
+          "inline one)\n  unsigned char *base_;  // its first byte\n"
+          "  std::size_t capacity_; // its size\n"
+          "  std::size_t used_;     // bytes of it taken",
+          "  Block *current_ = nullptr;\n  unsigned char *base_ = inline_;\n"
+          "  std::size_t capacity_ = sizeof(inline_);\n"
+          "  std::size_t used_ = 0;"),
+         (GROUP, "#if SPICE_ASSERTIONS\n    base_ = nullptr; // allocate() "
+          "checks that fork() set the arena up\n#endif\n", ""),
+         (GROUP, "    if (!top_)\n      reset_arena(); // empty: nothing lives "
+          "in the arena\n", ""),
+         (GROUP, "#if SPICE_ASSERTIONS\n    base_ = nullptr; // the next fork "
+          "must reset the arena\n#endif\n", "    reset_arena();\n")]),
 }
 
 
