@@ -16,6 +16,8 @@
 #     --workers N     pool size (default 1; variants marked "1 worker only"
 #                     give wrong results or hang above 1)
 #     --rounds N      interleaved rounds (default 300)
+#     --keep FILE     also copy the executable to FILE (for a disassembler
+#                     or callgrind: FILE tree|fib|nqueens N WORKERS ROUNDS)
 #     --list          the variants and what each changes
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +26,7 @@ kernel=tree
 n=""
 workers=1
 rounds=300
+keep=""
 variants=()
 while (($#)); do
   case "$1" in
@@ -32,6 +35,7 @@ while (($#)); do
     --n) n=$2; shift ;;
     --workers) workers=$2; shift ;;
     --rounds) rounds=$2; shift ;;
+    --keep) keep=$(realpath -m "$2"); shift ;;
     --list) exec python3 "$root/bench/fastpath_ab/variants.py" --list ;;
     -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     -*) echo "fastpath-ab: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -90,6 +94,7 @@ for v in "${variants[@]}"; do objs+=("$work/$v"/*.o); done
   "-DFASTPATH_AB_DECLS=$decls" "-DFASTPATH_AB_ENTRIES=$entries" \
   "$root/bench/fastpath_ab/ab.cpp" "$serial_obj" "${objs[@]}" -o "$work/fastpath_ab"
 
+[[ -z $keep ]] || cp "$work/fastpath_ab" "$keep"
 run=("$work/fastpath_ab" "$kernel" "$n" "$workers" "$rounds")
 if setarch "$(uname -m)" -R true 2>/dev/null; then
   run=(setarch "$(uname -m)" -R "${run[@]}")

@@ -155,6 +155,18 @@ VARIANTS = {
           "in the arena\n", ""),
          (GROUP, "#if SPICE_ASSERTIONS\n    base_ = nullptr; // the next fork "
           "must reset the arena\n#endif\n", "    reset_arena();\n")]),
+    "group-join-destroys": (
+        "a SpawnGroup node's join also destroys it (one indirect call per "
+        "spawn fewer at the sync)",
+        [(GROUP, "      Node *self = static_cast<Node *>(base);\n"
+          "      if (self->future.join_into(task, self->dest))",
+          "      Node *self = static_cast<Node *>(base);\n"
+          "      struct Destroy {\n        Node *node;\n"
+          "        ~Destroy() { node->~Node(); }\n      } destroy{self};\n"
+          "      if (self->future.join_into(task, self->dest))"),
+         (GROUP, "      errors.run([&] { node->join(node, task); });\n"
+          "      node->destroy(node);\n",
+          "      errors.run([&] { node->join(node, task); });\n")]),
 }
 
 
