@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite (docs/benchmarks.md): builds the bench executables
-# in Release in their own build directory, runs every benchmark on every
-# system at every worker count, and writes bench/results/<name>.csv,
-# <name>-paired.csv, <name>.md, <name>.log and <name>-*.svg. Prints a
+# in Release in their own build directory, measures the machine's ceiling
+# (bench_ceiling: k serial copies on k threads, k up to the CPU count), runs
+# every benchmark on every system at every worker count, and writes
+# bench/results/<name>.csv, <name>-paired.csv, <name>-ceiling.csv, <name>.md,
+# <name>.log and <name>-*.svg. Prints a
 # markdown summary (ratios to serial, targets) ready to paste into
 # docs/benchmarks.md.
 #
