@@ -185,6 +185,28 @@ VARIANTS = {
          (SPAWN, "      if (!join_shared(task.worker_, prev, rec_))",
           "      if (!join_shared(current_worker(), prev, rec_))"),
          (KERNEL, "spice_task.worker()", "nullptr", "all")]),
+    "group-task-by-value": (
+        "a SpawnGroup node's join gets the worker and the tail by value (a "
+        "reference to a local tail), so the function's Task never escapes",
+        [(GROUP, "    void (*join)(NodeBase *, Task &) = nullptr;",
+          "    void (*join)(NodeBase *, detail::WorkerHot *, detail::Job *&) = nullptr;"),
+         (GROUP, "    static void join_node(NodeBase *base, Task &task) {\n"
+          "      Node *self = static_cast<Node *>(base);\n",
+          "    static void join_node(NodeBase *base, detail::WorkerHot *worker,\n"
+          "                          detail::Job *&tail) {\n"
+          "      Node *self = static_cast<Node *>(base);\n"
+          "      Task task(worker, tail);\n"
+          "      struct Back {\n        Task &task;\n        detail::Job *&tail;\n"
+          "        ~Back() { tail = task.tail(); }\n      } back{task, tail};\n"),
+         (GROUP, "    SyncErrors errors;\n    while (NodeBase *node = top_) {\n"
+          "      top_ = node->below;\n"
+          "      errors.run([&] { node->join(node, task); });\n",
+          "    SyncErrors errors;\n    detail::Job *tail = task.tail();\n"
+          "    while (NodeBase *node = top_) {\n      top_ = node->below;\n"
+          "      errors.run([&] { node->join(node, task.worker(), tail); });\n"),
+         (GROUP, "#if SPICE_ASSERTIONS\n    base_ = nullptr; // the next fork must reset the arena\n#endif\n",
+          "    task = Task(task.worker(), tail);\n#if SPICE_ASSERTIONS\n"
+          "    base_ = nullptr; // the next fork must reset the arena\n#endif\n")]),
 }
 
 
