@@ -1,7 +1,8 @@
 // bench_ceiling: how much more work this machine does on k threads than on
 // one, with no scheduler at all. k independent copies of the plain serial
 // function, each with its own input, run at once on k threads; the ceiling
-// is k times the time of one copy alone over the time of a copy among k.
+// is k times the time of one copy alone over the time until the last of the
+// k copies is done.
 // A k-worker run of any system cannot beat it: on a VM whose vCPUs are SMT
 // siblings, or that shares memory bandwidth, it is well below k, and a
 // speedup target above it measures the machine, not the runtime.
@@ -17,7 +18,6 @@
 // checked.
 #include "driver.h"
 
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
 
