@@ -28,6 +28,11 @@ POOL = "src/pool.cpp"
 KERNEL = "kernel.cpp"
 
 SHARED_CHECK = "    if (SPICE_UNLIKELY(task.worker_->last_shared == job)) {"
+# The split join (shared / join_shared / pop), which the tree sum and fib
+# kernels use: a sync that a return follows.
+SPLIT_CHECK = "    return SPICE_UNLIKELY(task.worker_->last_shared == &rec_->job_);"
+SPLIT_SLOW = "    return join_shared_result(task.worker_, prev_, rec_);"
+SPLIT_POP = "    task.tail_ = prev_;\n    prev_->next = nullptr;\n  }"
 
 # name -> (description, [(file, old, new), ...]); an edit with a fourth
 # element "all" replaces every occurrence (at least one).
@@ -35,19 +40,26 @@ VARIANTS = {
     "base": ("the code as it is", []),
     "no-shared-check": (
         "1 worker only: the join never looks for a shared job",
-        [(SPAWN, SHARED_CHECK, "    if (false) {")]),
+        [(SPAWN, SHARED_CHECK, "    if (false) {"),
+         (SPAWN, SPLIT_CHECK, "    return false;")]),
     "check-trap": (
         "1 worker only: the shared check kept, its slow path a trap",
         [(SPAWN, SHARED_CHECK,
           "    if (SPICE_UNLIKELY(task.worker_->last_shared == job))\n"
-          "      __builtin_trap();\n    if (false) {")]),
+          "      __builtin_trap();\n    if (false) {"),
+         (SPAWN, SPLIT_CHECK,
+          "    if (SPICE_UNLIKELY(task.worker_->last_shared == &rec_->job_))\n"
+          "      __builtin_trap();\n    return false;")]),
     "check-noreturn": (
         "1 worker only: the shared check and the call of the slow path kept, "
         "which never returns to the frame",
         [(SPAWN, SHARED_CHECK,
           "    if (SPICE_UNLIKELY(task.worker_->last_shared == job)) {\n"
           "      join_shared(task.worker_, prev, rec_);\n"
-          "      __builtin_unreachable();\n    }\n    if (false) {")]),
+          "      __builtin_unreachable();\n    }\n    if (false) {"),
+         (SPAWN, SPLIT_SLOW,
+          "    join_shared_result(task.worker_, prev_, rec_);\n"
+          "    __builtin_unreachable();")]),
     "handler-bit": (
         "a shared job carries a bit in its handler word: the join tests its "
         "own record instead of loading worker->last_shared",
@@ -62,17 +74,22 @@ VARIANTS = {
           "  unmark(job);\n  job->handler = reinterpret_cast<Job::Handler>("
           "job->bits() | Job::kShared);\n"),
          (POOL, "    job->handler(task, job);",
-          "    job->callable()(task, job);")]),
+          "    job->callable()(task, job);"),
+         (SPAWN, SPLIT_CHECK,
+          "    return SPICE_UNLIKELY(rec_->job_.bits() & Job::kShared);")]),
     "worker-from-tls": (
         "the slow path of the join finds the worker itself (one argument "
         "fewer live across the call)",
         [(SPAWN, "      if (!join_shared(task.worker_, prev, rec_))",
-          "      if (!join_shared(current_worker(), prev, rec_))")]),
+          "      if (!join_shared(current_worker(), prev, rec_))"),
+         (SPAWN, SPLIT_SLOW,
+          "    return join_shared_result(current_worker(), prev_, rec_);")]),
     "no-next-stores": (
         "1 worker only: no next = null at the fork, no pop store",
         [(JOB, "  job->next = nullptr;\n  tail->next = job;",
           "  tail->next = job;"),
-         (SPAWN, "    prev->next = nullptr; //", "    //")]),
+         (SPAWN, "    prev->next = nullptr; //", "    //"),
+         (SPAWN, SPLIT_POP, "    task.tail_ = prev_;\n  }")]),
     "no-prev-store": (
         "1 worker only: the fork does not store prev",
         [(JOB, "  job->prev = tail;\n", "")]),
@@ -85,52 +102,22 @@ VARIANTS = {
         "1 worker only: no push, no pop, no check (the record stays)",
         [(SPAWN, "    push(&rec.job_, task.tail_, &run);\n", ""),
          (SPAWN, SHARED_CHECK, "    if (false) {"),
-         (SPAWN, "    prev->next = nullptr; //", "    //")]),
-    "join-at-return": (
-        "a sync right before a return gets its own return on the shared "
-        "path, so the two joins' results never merge (tree sum and fib)",
-        [(SPAWN, "  /// The join fallback, after join_into() returned false",
-          """  // fastpath_ab join-at-return: the shared test, the cold join that
-  // returns the value (or makes the call), and the pop of the other path.
-  SPICE_INLINE bool shared(Task &task) const {
-    return SPICE_UNLIKELY(task.worker_->last_shared == &rec_->job_);
-  }
-  SPICE_INLINE result_type join_shared_value(Task &task) {
-    queued_ = false;
-    task.tail_ = prev_;
-    return join_cold(task.worker_, prev_, rec_);
-  }
-  static SPICE_COLD result_type join_cold(WorkerHot *w, Job *tail,
-                                          Record<Call> *rec) {
-    if (!join_shared(w, tail, rec))
-      return rec->call_(Task(w, tail));
-    if constexpr (!std::is_void_v<result_type>) {
-      result_type r = std::move(*rec->slot());
-      rec->slot()->~result_type();
-      return r;
-    }
-  }
-  SPICE_INLINE void unlink(Task &task) {
-    queued_ = false;
-    task.tail_ = prev_;
-    prev_->next = nullptr;
-  }
-
-  /// The join fallback, after join_into() returned false"""),
-         (KERNEL, "    if (!spice_fut_right.join_into(spice_task, &right))\n"
-          "      right = spice_fut_right.call(spice_task);\n"
-          "    return res + right;",
-          "    if (spice_fut_right.shared(spice_task))\n"
-          "      return res + spice_fut_right.join_shared_value(spice_task);\n"
-          "    spice_fut_right.unlink(spice_task);\n"
-          "    right = spice_fut_right.call(spice_task);\n"
-          "    return res + right;"),
-         (KERNEL, "  if (!spice_fut_a.join_into(spice_task, &a))\n"
-          "    a = spice_fut_a.call(spice_task);\n  return a + b;",
-          "  if (spice_fut_a.shared(spice_task))\n"
-          "    return spice_fut_a.join_shared_value(spice_task) + b;\n"
-          "  spice_fut_a.unlink(spice_task);\n"
-          "  a = spice_fut_a.call(spice_task);\n  return a + b;")]),
+         (SPAWN, "    prev->next = nullptr; //", "    //"),
+         (SPAWN, SPLIT_CHECK, "    return false;"),
+         (SPAWN, SPLIT_POP, "    task.tail_ = prev_;\n  }")]),
+    "merged-join": (
+        "the join before a return as it was emitted before: join_into(), "
+        "the fallback call, then one return for both paths (tree sum, fib)",
+        [(KERNEL, "    if (spice_fut_right.shared(spice_task)) {\n"
+          "      right = spice_fut_right.join_shared(spice_task);\n"
+          "      return res + right;\n    }\n"
+          "    spice_fut_right.pop(spice_task);\n",
+          "    if (!spice_fut_right.join_into(spice_task, &right))\n  "),
+         (KERNEL, "  if (spice_fut_a.shared(spice_task)) {\n"
+          "    a = spice_fut_a.join_shared(spice_task);\n"
+          "    return a + b;\n  }\n"
+          "  spice_fut_a.pop(spice_task);\n",
+          "  if (!spice_fut_a.join_into(spice_task, &a))\n  ")]),
     "group-after-base-case": (
         "nqueens declares its SpawnGroup after the base case's return "
         "instead of at the top of the body",
@@ -184,7 +171,11 @@ VARIANTS = {
           "    if (SPICE_UNLIKELY(detail::tls_last_shared == job)) {"),
          (SPAWN, "      if (!join_shared(task.worker_, prev, rec_))",
           "      if (!join_shared(current_worker(), prev, rec_))"),
-         (KERNEL, "spice_task.worker()", "nullptr", "all")]),
+         (KERNEL, "spice_task.worker()", "nullptr", "all"),
+         (SPAWN, SPLIT_CHECK,
+          "    return SPICE_UNLIKELY(detail::tls_last_shared == &rec_->job_);"),
+         (SPAWN, SPLIT_SLOW,
+          "    return join_shared_result(current_worker(), prev_, rec_);")]),
     "group-task-by-value": (
         "a SpawnGroup node's join gets the worker and the tail by value (a "
         "reference to a local tail), so the function's Task never escapes",

@@ -225,6 +225,25 @@ template <bool Nothrow> long fib(Task t, int n) {
   return ra + b;
 }
 
+// The split join spice-rewrite emits where a return follows the sync:
+// shared() / join_shared() on one path, pop() / call() on the other.
+long fib_split(Task t, int n) {
+  if (n < 2)
+    return n;
+  t.tick(); // as spice-rewrite emits it, so heartbeats share records
+  auto a_rec = record([n](Task t2) { return fib_split(t2, n - 1); });
+  auto a = spawn(t, a_rec, detail::nothrow_until_join);
+  long b = fib_split(t, n - 2);
+  long ra;
+  if (a.shared(t)) {
+    ra = a.join_shared(t);
+    return ra + b;
+  }
+  a.pop(t);
+  ra = a.call(t);
+  return ra + b;
+}
+
 template <bool Nothrow> void fib_on_many_workers() {
   for (std::size_t workers : {1u, 2u, 4u, 8u}) {
     ThreadPool pool(fast_pool(workers));
@@ -241,6 +260,81 @@ TEST(SpawnTaken, FibOnManyWorkersMatchesSerial) {
 
 TEST(SpawnNothrow, FibOnManyWorkersMatchesSerial) {
   fib_on_many_workers<true>();
+}
+
+TEST(SpawnSplitJoin, FibOnManyWorkersMatchesSerial) {
+  for (std::size_t workers : {1u, 2u, 4u, 8u}) {
+    ThreadPool pool(fast_pool(workers));
+    // Until another worker took a record (the OS may not wake one in time
+    // on a loaded machine), and at least three times.
+    for (int i = 0;
+         i < 3 || (workers > 1 && pool.stats().jobs_stolen == 0 && i < 200);
+         ++i)
+      EXPECT_EQ(pool.call([](Task t) { return fib_split(t, 26); }),
+                test::fib_serial(26))
+          << workers << " workers";
+    if (workers > 1) {
+      EXPECT_GT(pool.stats().jobs_stolen, 0u) << workers << " workers";
+    }
+  }
+}
+
+TEST(SpawnSplitJoin, NotTakenPopsAndTheFallbackCalls) {
+  ThreadPool pool(single_worker());
+  pool.call([](Task t) {
+    detail::Job *top = t.tail();
+    int calls = 0;
+    auto rec = record([&calls, x = 20](Task) {
+      ++calls;
+      return x + 1;
+    });
+    auto fut = spawn(t, rec);
+    EXPECT_FALSE(fut.shared(t));
+    fut.pop(t);
+    EXPECT_EQ(t.tail(), top);
+    EXPECT_EQ(top->next, nullptr);
+    EXPECT_EQ(calls, 0);
+    EXPECT_EQ(fut.call(t), 21);
+    EXPECT_EQ(calls, 1);
+  });
+}
+
+TEST(SpawnSplitJoin, TakenResultAndExceptionComeFromJoinShared) {
+  ThreadPool pool(fast_pool(2));
+  for (int round = 0; round < 10; ++round) {
+    StealProbe probe;
+    pool.call([&](Task t) {
+      detail::Job *top = t.tail();
+      auto rec = record([&probe, round](Task) {
+        probe.mark();
+        return round * 3;
+      });
+      auto fut = spawn(t, rec, detail::nothrow_until_join);
+      wait_until_taken(t, probe);
+      ASSERT_TRUE(fut.shared(t));
+      EXPECT_EQ(fut.join_shared(t), round * 3);
+      EXPECT_EQ(t.tail(), top);
+      EXPECT_EQ(top->next, nullptr);
+    });
+  }
+  StealProbe thrown;
+  pool.call([&](Task t) {
+    detail::Job *top = t.tail();
+    auto rec = record([&thrown](Task) -> long {
+      thrown.mark();
+      throw TestError(5);
+    });
+    auto fut = spawn(t, rec);
+    wait_until_taken(t, thrown);
+    ASSERT_TRUE(fut.shared(t));
+    try {
+      fut.join_shared(t);
+      ADD_FAILURE() << "no exception";
+    } catch (const TestError &e) {
+      EXPECT_EQ(e.id, 5);
+    }
+    EXPECT_EQ(t.tail(), top);
+  });
 }
 
 TEST(SpawnNothrow, NotTakenThenTakenWithResultAndException) {

@@ -47,7 +47,17 @@
 // CHECK-NEXT: long b = spice_body_fib(spice_task.worker(), spice_task.tail(), n - 2);
 // CHECK-NEXT: // spice: sync
 // CHECK-NEXT: #line 13
-// CHECK-NEXT: if (!spice_fut_a.join_into(spice_task, &a))
+// A return follows the sync: each path gets its own copy of it, so the
+// fallback call flows straight into a return (docs/rewrite.md).
+// CHECK-NEXT: if (spice_fut_a.shared(spice_task)) {
+// CHECK-NEXT: #line 13
+// CHECK-NEXT: a = spice_fut_a.join_shared(spice_task);
+// CHECK-NEXT: #line 13
+// CHECK-NEXT: return a + b;
+// CHECK-NEXT: #line 13
+// CHECK-NEXT: }
+// CHECK-NEXT: #line 13
+// CHECK-NEXT: spice_fut_a.pop(spice_task);
 // CHECK-NEXT: #line 13
 // CHECK-NEXT: a = spice_fut_a.call(spice_task);
 // CHECK-NEXT: #line 14

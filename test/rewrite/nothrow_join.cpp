@@ -35,7 +35,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_self(
 // CHECK: spice::detail::nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // What follows the join may throw: it is not between the spawn and its join.
 [[spice::parallel]] long after_join(int n) {
@@ -46,7 +46,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_after_join(
 // CHECK: spice::detail::nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long calls_unknown(int n) {
   long a = spice::spawn(self, n);
@@ -56,7 +56,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_calls_unknown(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long throws_deep(int n) {
   long a = spice::spawn(self, n);
@@ -66,7 +66,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_throws_deep(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long allocates(int n) {
   long a = spice::spawn(self, n);
@@ -78,7 +78,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_allocates(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long virtual_call(const Shape &s, int n) {
   long a = spice::spawn(self, n);
@@ -88,7 +88,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_virtual_call(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long virtual_noexcept(const Shape &s, int n) {
   long a = spice::spawn(self, n);
@@ -98,7 +98,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_virtual_noexcept(
 // CHECK: spice::detail::nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // The spawned call itself may throw: fine, its join comes after the
 // region; but a call of the same function inside the region may not.
@@ -110,7 +110,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_spawns_thrower(
 // CHECK: spice::detail::nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 [[spice::parallel]] long two_joined_together(int n) {
   long a = spice::spawn(self, n - 1);
@@ -120,9 +120,9 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_two_joined_together(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // Mutual recursion: ping holds a throw behind a call of pong, so neither
 // can be trusted (a fixpoint, not "assume the callee is fine").
@@ -147,10 +147,10 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_ping(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 // CHECK-LABEL: long spice_body_pong(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // A spawn group (spawns in a loop) may allocate: callers cannot trust it.
 [[spice::parallel]] long group(int n) {
@@ -168,7 +168,7 @@ struct Shape {
 }
 // CHECK-LABEL: long spice_body_calls_group(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // A result of class type is moved into its destination by the rewritten
 // code: callers of a function that spawns one cannot trust it.
@@ -201,7 +201,7 @@ Text make_text(int n) noexcept {
 }
 // CHECK-LABEL: long spice_body_calls_spawns_text(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(
 
 // Templates: one text for every instantiation, so a dependent call counts.
 template <class T> [[spice::parallel]] T generic(T n) {
@@ -215,4 +215,4 @@ template <class T> [[spice::parallel]] T generic(T n) {
 long use_generic() { return generic(10L); }
 // CHECK-LABEL: spice_parallel_generic(
 // CHECK-NOT: nothrow_until_join
-// CHECK: join_into
+// CHECK: spice_fut_{{[a-z]+}}.{{join_into|shared}}(

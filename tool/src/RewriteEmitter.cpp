@@ -23,6 +23,20 @@ using namespace clang;
 namespace spice_rewrite {
 namespace {
 
+/// Whether \p S contains something a second copy of its text would make a
+/// second entity of: a lambda (its own closure type and statics) or a
+/// statement expression.
+bool definesEntities(const Stmt *S) {
+  if (!S)
+    return false;
+  if (isa<LambdaExpr>(S) || isa<StmtExpr>(S) || isa<BlockExpr>(S))
+    return true;
+  for (const Stmt *Child : S->children())
+    if (definesEntities(Child))
+      return true;
+  return false;
+}
+
 const char *ParallelPrefix = "spice_parallel_";
 /// The internal body of a parallel version (see splitsBody()).
 const char *BodyPrefix = "spice_body_";
@@ -629,7 +643,7 @@ void RewriteEmitter::emitFunction(ParallelFunction &PF,
   for (SpawnSite &Site : PF.Spawns)
     emitSpawn(PF, Site);
   for (const SyncPoint &P : PF.Points)
-    emitPoint(P);
+    emitPoint(PF, P);
   for (const BlockEnd &End : PF.BlockEnds)
     emitBlockEnd(End);
   if (!PF.Spawns.empty())
@@ -1085,13 +1099,25 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
 }
 
-std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
+std::string RewriteEmitter::joinCode(const JoinPlan &Join,
+                                     const std::string *Return) const {
   if (Join.Group)
     return "spice_group.sync(spice_task);";
   const std::vector<const SpawnSite *> &Futures = Join.Futures;
   auto addressOf = [](const std::string &Dest) {
     return llvm::StringRef(Dest).starts_with("*") ? Dest.substr(1) : "&" + Dest;
   };
+  if (Return && Futures.size() == 1) {
+    // Each path gets its own return: the fast path's call flows straight
+    // into it (docs/rewrite.md, "A sync before a return").
+    const std::string &X = Futures.front()->Id;
+    std::string Dest = destText(*Futures.front());
+    std::string Assign = Dest.empty() ? "(void)" : Dest + " = ";
+    return "if (spice_fut_" + X + ".shared(spice_task)) {\n" + Assign +
+           "spice_fut_" + X + ".join_shared(spice_task);\n" + *Return +
+           "\n}\nspice_fut_" + X + ".pop(spice_task);\n" + Assign +
+           "spice_fut_" + X + ".call(spice_task);";
+  }
   auto joinOne = [&](const SpawnSite *S) {
     std::string Dest = destText(*S);
     const std::string &X = S->Id;
@@ -1120,8 +1146,53 @@ std::string RewriteEmitter::joinCode(const JoinPlan &Join) const {
   return Code + "spice_errors.rethrow();\n}";
 }
 
-void RewriteEmitter::emitPoint(const SyncPoint &P) {
-  std::string Code = joinCode(P.Join);
+std::optional<std::string>
+RewriteEmitter::returnCopy(const ParallelFunction &PF,
+                           const SyncPoint &P) const {
+  if (P.Join.Group || P.Join.Futures.size() != 1)
+    return std::nullopt;
+  const SpawnSite &Site = *P.Join.Futures.front();
+  // The future must still be queued here: no other sync joined it before
+  // (a return follows, so this point runs at most once per call).
+  for (const SyncPoint &Other : PF.Points)
+    if (&Other != &P && Other.PointKind == SyncPoint::Sync &&
+        llvm::is_contained(Other.Join.Futures, &Site))
+      return std::nullopt;
+  // join_shared() returns the result by value, from the record.
+  QualType T = Site.Spawn->getType();
+  if (Site.Deferred || T.isNull() || T->isDependentType() ||
+      T->isReferenceType() ||
+      !(T->isVoidType() || T.isTriviallyCopyableType(Ctx)))
+    return std::nullopt;
+  const Stmt *Ret = P.S;
+  if (P.PointKind == SyncPoint::Sync) {
+    // The statement right after the sync, in its block.
+    if (!P.InBlock || P.Frames.empty() || !P.Frames.back().Compound)
+      return std::nullopt;
+    const CompoundStmt *Block = P.Frames.back().Compound;
+    unsigned Next = P.Frames.back().Index + 1;
+    if (Next >= Block->size() || Block->body_begin()[Next - 1] != P.S)
+      return std::nullopt;
+    Ret = Block->body_begin()[Next];
+    // The return joins nothing itself (the sync joined everything).
+    for (const SyncPoint &Other : PF.Points)
+      if (Other.S == Ret && !Other.Join.empty())
+        return std::nullopt;
+  } else if (P.PointKind != SyncPoint::Return) {
+    return std::nullopt;
+  }
+  if (!isa<ReturnStmt>(Ret) || definesEntities(Ret) ||
+      !Bindings.lookup(P.S).empty() || !Bindings.lookup(Ret).empty())
+    return std::nullopt;
+  std::optional<Range> R = stmtRange(Ret);
+  if (!R)
+    return std::nullopt;
+  return Edits.textWithEdits(R->Begin, R->End);
+}
+
+void RewriteEmitter::emitPoint(const ParallelFunction &PF, const SyncPoint &P) {
+  std::optional<std::string> Return = returnCopy(PF, P);
+  std::string Code = joinCode(P.Join, Return ? &*Return : nullptr);
   std::optional<Range> R = stmtRange(P.S);
   if (P.PointKind == SyncPoint::Sync) {
     if (!require(R, P.S->getBeginLoc(), "this sync"))

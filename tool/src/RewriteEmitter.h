@@ -96,7 +96,7 @@ private:
   void emitParallelCall(const ParallelCall &PC);
   void emitLoop(const LoopCall &L);
   void emitSpawn(ParallelFunction &PF, SpawnSite &Site);
-  void emitPoint(const SyncPoint &P);
+  void emitPoint(const ParallelFunction &PF, const SyncPoint &P);
   void emitBlockEnd(const BlockEnd &End);
   void emitHead(ParallelFunction &PF, const clang::CompoundStmt *Body,
                 bool TickAtStart);
@@ -105,8 +105,16 @@ private:
                              clang::SourceLocation FirstUse);
   void removeAttributes(const clang::Decl *D);
 
-  /// The code of a join plan (empty when it joins nothing).
-  std::string joinCode(const JoinPlan &Join) const;
+  /// The code of a join plan (empty when it joins nothing). With \p Return,
+  /// the text of the return statement that follows the join, a join of one
+  /// future gives each of its paths its own copy of that return.
+  std::string joinCode(const JoinPlan &Join,
+                       const std::string *Return = nullptr) const;
+  /// The rewritten text of the return statement that follows \p P (a sync
+  /// whose next statement is a return, or a return that syncs), when the
+  /// join of \p P can copy it; see joinCode().
+  std::optional<std::string> returnCopy(const ParallelFunction &PF,
+                                        const SyncPoint &P) const;
   std::string destText(const SpawnSite &Site) const;
 
   clang::ASTContext &Ctx;

@@ -17,13 +17,19 @@ void SourceEdits::replace(unsigned Begin, unsigned End, std::string Text) {
       {Begin, End, std::move(Text), InsertOrder::Normal, NextSeq++});
 }
 
+namespace {
+bool strictlyInside(unsigned EditBegin, unsigned EditEnd, unsigned Begin,
+                    unsigned End) {
+  return EditBegin == EditEnd ? (EditBegin > Begin && EditBegin < End)
+                              : (EditBegin >= Begin && EditEnd <= End);
+}
+} // namespace
+
 std::string SourceEdits::takeText(unsigned Begin, unsigned End) {
   std::vector<TextEdit> Inner;
   std::vector<Edit> Kept;
   for (Edit &E : Edits) {
-    bool Inside = E.Begin == E.End ? (E.Begin > Begin && E.Begin < End)
-                                   : (E.Begin >= Begin && E.End <= End);
-    if (Inside)
+    if (strictlyInside(E.Begin, E.End, Begin, End))
       Inner.push_back({E.Begin - Begin, E.End - Begin, std::move(E.Text)});
     else
       Kept.push_back(std::move(E));
@@ -35,6 +41,15 @@ std::string SourceEdits::takeText(unsigned Begin, unsigned End) {
   if (Overlap && !TakenOverlap)
     TakenOverlap = Begin + *Overlap;
   return Text;
+}
+
+std::string SourceEdits::textWithEdits(unsigned Begin, unsigned End) const {
+  std::vector<TextEdit> Inner;
+  for (const Edit &E : Edits)
+    if (strictlyInside(E.Begin, E.End, Begin, End))
+      Inner.push_back({E.Begin - Begin, E.End - Begin, E.Text});
+  // An overlap inside is reported by overlap() when the range is applied.
+  return applyTextEdits(Original.slice(Begin, End), std::move(Inner));
 }
 
 std::optional<unsigned> SourceEdits::overlap() const {

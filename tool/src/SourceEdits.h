@@ -37,6 +37,10 @@ public:
   /// edits are removed (the caller replaces the whole range).
   std::string takeText(unsigned Begin, unsigned End);
 
+  /// The text of [Begin, End) with the edits strictly inside it applied,
+  /// which stay (for a copy of the range).
+  std::string textWithEdits(unsigned Begin, unsigned End) const;
+
   /// The original text of [Begin, End).
   llvm::StringRef original(unsigned Begin, unsigned End) const {
     return Original.slice(Begin, End);

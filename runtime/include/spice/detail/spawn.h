@@ -8,6 +8,9 @@
 //   if (!spice_fut_a.join_into(spice_task, &a))
 //     a = spice_fut_a.call(spice_task);
 //
+// or, where a return follows the join, shared() / join_shared() and pop() /
+// call(), each path with its own copy of the return (SpawnedBase::shared).
+//
 // Why two objects (a Future does both, runtime.h)? The record's job is
 // linked into the worker's list, so the record's address escapes and every
 // field of it lives in memory. The handle's fields never escape, so they
@@ -118,6 +121,44 @@ public:
     return join_into(task, static_cast<Discard *>(nullptr));
   }
 
+  /// The join of a sync that a `return` follows, where the job is surely
+  /// still queued, in three steps that give each path its own copy of the
+  /// return (spice-rewrite emits them):
+  ///
+  ///   if (fut.shared(task)) { dest = fut.join_shared(task); return ...; }
+  ///   fut.pop(task);
+  ///   dest = fut.call(task);
+  ///   return ...;
+  ///
+  /// The fast path's call then flows straight into its return, as in the
+  /// serial code, and GCC turns a final recursive call into a loop (with
+  /// join_into() the result merges with the shared path's first, and it
+  /// does not; docs/benchmarks.md). For void or trivially copyable results.
+  ///
+  /// True when the heartbeat shared the job: join_shared() then joins it.
+  SPICE_INLINE bool shared(const Task &task) const {
+    SPICE_ASSERT(queued_);
+    return SPICE_UNLIKELY(task.worker_->last_shared == &rec_->job_);
+  }
+  /// After shared(): waits for the taker, or makes the call here if nobody
+  /// took the job, and returns the result (rethrows the call's exception).
+  SPICE_INLINE result_type join_shared(Task &task) {
+    SPICE_ASSERT(queued_ && task.tail_ == &rec_->job_);
+    queued_ = false;
+    task.tail_ = prev_;
+    return join_shared_result(task.worker_, prev_, rec_);
+  }
+  /// When shared() was false: pops the job, which nobody took. The caller
+  /// then makes the call with call().
+  SPICE_INLINE void pop(Task &task) {
+    SPICE_ASSERT(queued_ && task.tail_ == &rec_->job_ &&
+                 rec_->job_.prev == prev_);
+    SPICE_ASSERT(task.worker_->last_shared != &rec_->job_);
+    queued_ = false;
+    task.tail_ = prev_;
+    prev_->next = nullptr;
+  }
+
   /// The join fallback, after join_into() returned false: the call, made
   /// here as a plain direct call the compiler can inline.
   SPICE_INLINE result_type call(Task &task) {
@@ -155,13 +196,26 @@ protected:
   static SPICE_COLD bool join_shared(WorkerHot *worker, Job *tail, Rec *rec) {
     Job *job = &rec->job_;
     Job *popped = job;
-    pop(job, popped);
+    detail::pop(job, popped);
     std::exception_ptr error;
     if (!wait_shared(worker, job, tail, error))
       return false;
     if (error)
       std::rethrow_exception(error);
     return true;
+  }
+
+  // join_shared() out of line: the taker's result, or the call's if nobody
+  // took the job.
+  static SPICE_COLD result_type join_shared_result(WorkerHot *worker, Job *tail,
+                                                   Rec *rec) {
+    if (!join_shared(worker, tail, rec))
+      return rec->call_(Task(worker, tail));
+    if constexpr (!std::is_void_v<result_type>) {
+      result_type result = std::move(*rec->slot());
+      rec->slot()->~result_type();
+      return result;
+    }
   }
 
   /// Still queued when an exception unwinds the frame: the call still runs
@@ -173,7 +227,7 @@ protected:
     // The job is the list tail: newer ones were unwound first (L1).
     bool shared = worker->last_shared == job;
     Job *tail = job;
-    pop(job, tail);
+    detail::pop(job, tail);
     std::exception_ptr error;
     bool done = shared && wait_shared(worker, job, tail, error);
     if (!done) {
