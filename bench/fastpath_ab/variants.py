@@ -118,6 +118,15 @@ VARIANTS = {
           "    return a + b;\n  }\n"
           "  spice_fut_a.pop(spice_task);\n",
           "  if (!spice_fut_a.join_into(spice_task, &a))\n  ")]),
+    "tick-before-if": (
+        "the tree sum's ticks as they were emitted before: one before the "
+        "first statement that does something parallel, none in its branches",
+        [(KERNEL, "  if (node->left && node->right) { spice_task.tick();\n",
+          "  spice_task.tick(); if (node->left && node->right) {\n"),
+         (KERNEL, "    { spice_task.tick(); res += spice_body_tree_sum(spice_task.worker(), spice_task.tail(), node->left); }",
+          "    res += spice_body_tree_sum(spice_task.worker(), spice_task.tail(), node->left);"),
+         (KERNEL, "    { spice_task.tick(); res += spice_body_tree_sum(spice_task.worker(), spice_task.tail(), node->right); }",
+          "    res += spice_body_tree_sum(spice_task.worker(), spice_task.tail(), node->right);")]),
     "group-after-base-case": (
         "nqueens declares its SpawnGroup after the base case's return "
         "instead of at the top of the body",

@@ -1,7 +1,8 @@
 // Where the heartbeat ticks go: before the first statement of the body that
 // does something parallel (a path that returns earlier has nothing to
-// share), at the start of each iteration of a loop that does something
-// parallel, nowhere else. Ticks are inserted on existing lines: they need
+// share), or, when that statement is an `if` whose condition does nothing
+// parallel, at the start of its branches that do; at the start of each
+// iteration of a loop that does something parallel; nowhere else. Ticks are inserted on existing lines: they need
 // no #line directive, and the output's lines stay those of the source
 // (__LINE__ checks them).
 // RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/ticks.cpp
@@ -57,7 +58,8 @@ long plain(long x) { return x + 1; }
 // CHECK-NOT: tick
 // CHECK: entry point of leaf
 
-// A parallel call inside a branch: the tick goes before the whole statement.
+// A parallel call inside a branch: the branch ticks, so a path that does
+// nothing parallel does not poll. One statement goes in braces with it.
 [[spice::parallel]] long branch(long n) {
   long s = plain(n);
   if (n > 3)
@@ -66,9 +68,69 @@ long plain(long x) { return x + 1; }
 }
 // CHECK-LABEL: static inline long spice_body_branch(
 // CHECK-NEXT: {{^}}  long s = plain(n);
-// CHECK-NEXT: {{^}}  spice_task.tick(); if (n > 3)
+// CHECK-NEXT: {{^}}  if (n > 3)
+// CHECK-NEXT: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(spice_task.worker(), spice_task.tail(), n); }{{$}}
 // CHECK-NOT: tick
 // CHECK: entry point of branch
+
+// The tree sum's shape: the branch that spawns ticks; a path that skips it
+// ticks in the next branch that does something parallel; a leaf never.
+struct Node {
+  long val;
+  Node *left, *right;
+};
+[[spice::parallel]] long sum(const Node *node) {
+  long res = node->val;
+  if (node->left && node->right) {
+    long right = spice::spawn(sum, node->right);
+    res += sum(node->left);
+    spice::sync();
+    return res + right;
+  }
+  if (node->left)
+    res += sum(node->left);
+  return res;
+}
+// CHECK-LABEL: static inline long spice_body_sum(
+// CHECK-NEXT: {{^}}  long res = node->val;
+// CHECK-NEXT: {{^}}  if (node->left && node->right) { spice_task.tick();{{$}}
+// CHECK-NOT: tick
+// CHECK: {{^}}  if (node->left)
+// CHECK-NEXT: {{^}}    { spice_task.tick(); res += spice_body_sum(
+// CHECK-NOT: tick
+// CHECK: entry point of sum
+
+// Both branches: each ticks, and what follows the `if` does not again. A
+// condition that is parallel itself: the tick goes before the statement.
+[[spice::parallel]] long both(long n) {
+  long s = 0;
+  if (n > 3) {
+    s = leaf(n);
+  } else {
+    s = leaf(n + 1);
+  }
+  s += leaf(s);
+  if (leaf(n) > 2)
+    s += 1;
+  return s;
+}
+// CHECK-LABEL: static inline long spice_body_both(
+// CHECK-NEXT: {{^}}  long s = 0;
+// CHECK-NEXT: {{^}}  if (n > 3) { spice_task.tick();{{$}}
+// CHECK: {{^}}  } else { spice_task.tick();{{$}}
+// CHECK-NOT: tick
+// CHECK: entry point of both
+[[spice::parallel]] long cond(long n) {
+  long s = n;
+  if (leaf(n) > 2)
+    s += leaf(s);
+  return s;
+}
+// CHECK-LABEL: static inline long spice_body_cond(
+// CHECK-NEXT: {{^}}  long s = n;
+// CHECK-NEXT: {{^}}  spice_task.tick(); if (spice_parallel_leaf(
+// CHECK-NOT: tick
+// CHECK: entry point of cond
 
 // Loops: each iteration of one whose body, condition or increment does
 // something parallel ticks; a loop without such a thing does not. A body of
@@ -79,7 +141,7 @@ long plain(long x) { return x + 1; }
     s += plain(i);
   for (long i = 0; i < n; ++i)
     s += leaf(i);
-  static_assert(__LINE__ == 82, "the output keeps the source's lines");
+  static_assert(__LINE__ == 144, "the output keeps the source's lines");
   for (long i = 0; i < n; ++i) {
     s += leaf(i);
   }
@@ -91,7 +153,7 @@ long plain(long x) { return x + 1; }
   for (long &x : v)
     for (long k = 0; k < 2; ++k)
       x += fib(k);
-  static_assert(__LINE__ == 94, "the output keeps the source's lines");
+  static_assert(__LINE__ == 156, "the output keeps the source's lines");
   return s;
 }
 // CHECK-LABEL: static inline long spice_body_loops(

@@ -692,11 +692,14 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
   ParentMap Parents(const_cast<CompoundStmt *>(Body));
   llvm::SmallPtrSet<const Stmt *, 8> Tops;
   llvm::SetVector<const Stmt *> TickLoops;
+  // The operations of the body and every statement that contains one.
+  llvm::SmallPtrSet<const Stmt *, 16> HasOp;
   bool Placed = true;
   for (auto [Op, Elsewhere] : Ops) {
     const Stmt *Child = Op;
     const Stmt *Parent = Parents.getParent(Op);
     llvm::SmallVector<const Stmt *, 4> Around;
+    llvm::SmallVector<const Stmt *, 8> Path{Op};
     bool InLambdaBody = false;
     while (Parent && Parent != Body) {
       if (const auto *LE = dyn_cast<LambdaExpr>(Parent))
@@ -706,6 +709,7 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
         }
       if (runsEachIteration(Parent, Child))
         Around.push_back(Parent);
+      Path.push_back(Parent);
       Child = Parent;
       Parent = Parents.getParent(Parent);
     }
@@ -717,6 +721,7 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
     }
     Tops.insert(Child);
     TickLoops.insert(Around.begin(), Around.end());
+    HasOp.insert(Path.begin(), Path.end());
   }
 
   llvm::SmallSet<unsigned, 8> Ticked;
@@ -728,30 +733,52 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
       Edits.insert(R->Begin, "spice_task.tick(); ", InsertOrder::Open);
     return true;
   };
-  for (const Stmt *Top : Body->body())
-    if (Tops.count(Top)) {
-      Placed = tickBefore(Top) && Placed;
-      break;
+  // A tick as the first statement of a loop body or a branch; false if it
+  // is written by a macro.
+  auto tickAtStartOf = [&](const Stmt *S) {
+    if (const auto *Block = dyn_cast<CompoundStmt>(S)) {
+      std::optional<unsigned> At = offsetAfterToken(Block->getLBracLoc());
+      if (!At)
+        return false;
+      Edits.insert(*At, " spice_task.tick();", InsertOrder::Normal);
+      return true;
     }
+    // One statement: it goes in braces with the tick (on its lines).
+    std::optional<Range> R = fileRange(S->getSourceRange());
+    std::optional<unsigned> End = statementEnd(S);
+    if (!R || !End)
+      return false;
+    Edits.insert(R->Begin, "{ spice_task.tick(); ", InsertOrder::Open);
+    Edits.insert(*End, " }", InsertOrder::Close);
+    return true;
+  };
+  for (const Stmt *Top : Body->body()) {
+    if (!Tops.count(Top))
+      continue;
+    // An `if` whose condition does nothing parallel ticks at the start of
+    // each branch that does, so that the paths that do nothing parallel (a
+    // recursion's leaves) do not poll; a path that skips those branches
+    // ticks at the next statement that does something parallel.
+    const auto *If = dyn_cast<IfStmt>(Top);
+    if (If && !If->getInit() && !If->getConditionVariableDeclStmt() &&
+        !HasOp.count(If->getCond())) {
+      const Stmt *Then = If->getThen(), *Else = If->getElse();
+      bool TickThen = HasOp.count(Then), TickElse = Else && HasOp.count(Else);
+      if ((!TickThen || tickAtStartOf(Then)) &&
+          (!TickElse || tickAtStartOf(Else))) {
+        if (TickThen && TickElse)
+          break; // every path through the `if` ticked
+        continue;
+      }
+    }
+    Placed = tickBefore(Top) && Placed;
+    break;
+  }
   // Each iteration of a loop that does something parallel ticks: its
   // calls may all return before they do, and then nothing else would.
   for (const Stmt *Loop : TickLoops) {
-    const Stmt *LoopBody = loopBody(Loop);
-    if (const auto *Block = dyn_cast<CompoundStmt>(LoopBody)) {
-      if (std::optional<unsigned> At = offsetAfterToken(Block->getLBracLoc())) {
-        Edits.insert(*At, " spice_task.tick();", InsertOrder::Normal);
-        continue;
-      }
-    } else {
-      // One statement: it goes in braces with the tick (on its lines).
-      std::optional<Range> R = fileRange(LoopBody->getSourceRange());
-      std::optional<unsigned> End = statementEnd(LoopBody);
-      if (R && End) {
-        Edits.insert(R->Begin, "{ spice_task.tick(); ", InsertOrder::Open);
-        Edits.insert(*End, " }", InsertOrder::Close);
-        continue;
-      }
-    }
+    if (tickAtStartOf(loopBody(Loop)))
+      continue;
     // A body written by a macro: once before the loop (docs/rewrite.md).
     Placed = tickBefore(Loop) && Placed;
   }
