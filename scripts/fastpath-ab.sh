@@ -16,6 +16,11 @@
 #     --workers N     pool size (default 1; variants marked "1 worker only"
 #                     give wrong results or hang above 1)
 #     --rounds N      interleaved rounds (default 300)
+#     --layouts N     link N executables, each with the objects in a random
+#                     order, run each and summarise each variant's ratio over
+#                     them (median and range): a variant's code lands at
+#                     other addresses in each, which alone moves the small
+#                     kernels by up to 0.2 of the serial time (default 1)
 #     --keep FILE     also copy the executable to FILE (for a disassembler
 #                     or callgrind: FILE tree|fib|nqueens N WORKERS ROUNDS)
 #     --list          the variants and what each changes
@@ -26,6 +31,7 @@ kernel=tree
 n=""
 workers=1
 rounds=300
+layouts=1
 keep=""
 variants=()
 while (($#)); do
@@ -35,6 +41,7 @@ while (($#)); do
     --n) n=$2; shift ;;
     --workers) workers=$2; shift ;;
     --rounds) rounds=$2; shift ;;
+    --layouts) layouts=$2; shift ;;
     --keep) keep=$(realpath -m "$2"); shift ;;
     --list) exec python3 "$root/bench/fastpath_ab/variants.py" --list ;;
     -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
@@ -90,17 +97,43 @@ for v in "${variants[@]}"; do
 done
 for p in "${pids[@]}"; do wait "$p"; done
 for v in "${variants[@]}"; do objs+=("$work/$v"/*.o); done
-"$cxx" -O3 -std=c++17 -pthread -I"$root/bench/common" -I"$root/examples/common" \
-  "-DFASTPATH_AB_DECLS=$decls" "-DFASTPATH_AB_ENTRIES=$entries" \
-  "$root/bench/fastpath_ab/ab.cpp" "$serial_obj" "${objs[@]}" -o "$work/fastpath_ab"
+link() { # output, objects in link order
+  local out=$1
+  shift
+  "$cxx" -O3 -std=c++17 -pthread -I"$root/bench/common" -I"$root/examples/common" \
+    "-DFASTPATH_AB_DECLS=$decls" "-DFASTPATH_AB_ENTRIES=$entries" \
+    "$root/bench/fastpath_ab/ab.cpp" "$@" -o "$out"
+}
+link "$work/fastpath_ab" "$serial_obj" "${objs[@]}"
 
 [[ -z $keep ]] || cp "$work/fastpath_ab" "$keep"
-run=("$work/fastpath_ab" "$kernel" "$n" "$workers" "$rounds")
+prefix=()
 if setarch "$(uname -m)" -R true 2>/dev/null; then
-  run=(setarch "$(uname -m)" -R "${run[@]}")
+  prefix=(setarch "$(uname -m)" -R)
 fi
 if ((workers == 1)) && command -v taskset >/dev/null; then
-  run=(taskset -c "$(($(nproc) - 1))" "${run[@]}")
+  prefix=(taskset -c "$(($(nproc) - 1))" "${prefix[@]}")
 fi
 echo "CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1); $("$cxx" --version | head -1)"
-"${run[@]}"
+if ((layouts <= 1)); then
+  "${prefix[@]}" "$work/fastpath_ab" "$kernel" "$n" "$workers" "$rounds"
+  exit 0
+fi
+for ((l = 1; l <= layouts; ++l)); do
+  mapfile -t order < <(printf '%s\n' "$serial_obj" "${objs[@]}" | shuf)
+  link "$work/fastpath_ab_$l" "${order[@]}"
+  echo "layout $l of $layouts:"
+  "${prefix[@]}" "$work/fastpath_ab_$l" "$kernel" "$n" "$workers" "$rounds" |
+    tee -a "$work/layouts.txt"
+done
+python3 - "$work/layouts.txt" "$layouts" <<'PY'
+import re, statistics, sys
+ratios = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"^  (\S+)\s+[0-9.]+ ns\s+ratio ([0-9.]+)", line)
+    if m:
+        ratios.setdefault(m.group(1), []).append(float(m.group(2)))
+print("over %s layouts: median of the per-layout ratios [range]" % sys.argv[2])
+for name, r in ratios.items():
+    print("  %-20s ratio %.3f  [%.3f-%.3f]" % (name, statistics.median(r), min(r), max(r)))
+PY
