@@ -1,10 +1,10 @@
 // Where the heartbeat ticks go: before the first statement of the body that
-// does something parallel (a path that returns earlier has nothing to
-// share), or, when that statement is an `if` whose condition does nothing
-// parallel, at the start of its branches that do; at the start of each
-// iteration of a loop that does something parallel; nowhere else. Ticks are inserted on existing lines: they need
-// no #line directive, and the output's lines stay those of the source
-// (__LINE__ checks them).
+// does something parallel (a path that returns earlier has nothing to share),
+// or, when that statement is an `if` whose condition does nothing parallel,
+// at the start of its branches that do; at the start of each iteration of a
+// loop that does something parallel; nowhere else. Ticks are inserted on
+// existing lines: they need no #line directive, and the output's lines stay
+// those of the source (__LINE__ checks them).
 // RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/ticks.cpp
 // RUN: %spice-rewrite %t/ticks.cpp --no-line-directives -o %t/out.cpp
 // RUN: FileCheck %s --input-file=%t/out.cpp
