@@ -136,6 +136,14 @@ VARIANTS = {
           "std::uint32_t right) { spice::Task spice_task(spice_worker, "
           "spice_tail);\n  if (row == n)\n    return 1;\n"
           "  spice::SpawnGroup spice_group;\n")]),
+    "queens-tick-each-iteration": (
+        "nqueens's ticks as they were emitted before: in front of its loop "
+        "and at the start of every iteration, not only before the spawn",
+        [(KERNEL, "  for (int c = 0; c < n; ++c) {\n",
+          "  spice_task.tick(); for (int c = 0; c < n; ++c) { "
+          "spice_task.tick();\n"),
+         (KERNEL, "    if (free & bit)\n      { spice_task.tick(); {\n",
+          "    if (free & bit)\n      { {\n")]),
     "group-eager-arena": (
         "the SpawnGroup as it was before 2026-12-02: the constructor sets up "
         "the arena, sync() resets it, fork() does not look",

@@ -551,7 +551,7 @@ class Gen:
         out = [stmt("std::vector<uint64_t> %s(%d);" % (arr, n))]
         noref = "ref-assign" in self.without
         kind = self.pick({"if": 2, "switch": 2, "for": 3, "while": 2, "do": 2,
-                          "perm": 2, "rangefor": 0 if noref else 3,
+                          "perm": 2, "forif": 3, "rangefor": 0 if noref else 3,
                           "rangefor_nobrace": 0 if noref else 1,
                           "loopref": 0 if noref else 2})
         each = max(1, budget // (2 * n))
@@ -579,6 +579,19 @@ class Gen:
         elif kind == "for":
             out.append(block("for (uint64_t %s = 0; %s < %d; ++%s) {" % (i, i, n, i),
                              [stmt("%s[%s] = %s;" % (arr, i, sp_i))]))
+        elif kind == "forif":
+            # Some iterations spawn, the others only do cheap work (the loop
+            # then ticks in the spawning branch alone, as n-queens does).
+            b = self.fresh("b")
+            skip = (["} else {"], [stmt("%s[%s] = %s + %d;" % (arr, i, i, self.c()))]) \
+                if self.rng.random() < 0.5 else None
+            branches = [(["if (%s %% 3 != 0) {" % b], [stmt("%s[%s] = %s;" % (arr, i, sp_i))])]
+            if skip:
+                branches.append(skip)
+            out.append(block("for (uint64_t %s = 0; %s < %d; ++%s) {" % (i, i, n, i),
+                             [stmt("const uint64_t %s = (x + %s * %d) ^ %d;" % (
+                                 b, i, self.c(1, 9), self.c()), keep=True),
+                              Node(branches, ["}"])]))
         elif kind == "perm":
             # A permutation of the indices: still one spawn per element.
             out.append(block("for (uint64_t %s = 0; %s < %d; ++%s) {" % (i, i, n, i),

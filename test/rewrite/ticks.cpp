@@ -1,10 +1,10 @@
-// Where the heartbeat ticks go: before the first statement of the body that
-// does something parallel (a path that returns earlier has nothing to share),
-// or, when that statement is an `if` whose condition does nothing parallel,
-// at the start of its branches that do; at the start of each iteration of a
-// loop that does something parallel; nowhere else. Ticks are inserted on
-// existing lines: they need no #line directive, and the output's lines stay
-// those of the source (__LINE__ checks them).
+// Where ticks go: before the first statement that does something parallel
+// (a path that returns earlier has nothing to share) or, if it is an `if`
+// whose condition does not, at the start of its branches that do; in each
+// iteration of a loop that does something parallel, at its start or, if an
+// iteration that does not is cheap, as above; nowhere else (not in front of
+// a loop that ticks, nor of a sync). Inserted on existing lines: no #line
+// directive needed, the output keeps the source's lines (__LINE__ checks).
 // RUN: rm -rf %t && mkdir -p %t && %strip-checks %s -o %t/ticks.cpp
 // RUN: %spice-rewrite %t/ticks.cpp --no-line-directives -o %t/out.cpp
 // RUN: FileCheck %s --input-file=%t/out.cpp
@@ -160,13 +160,16 @@ struct Node {
 // CHECK-NEXT: {{^}}  long s = 0;
 // CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i)
 // CHECK-NEXT: {{^}}    s += plain(i);
-// CHECK-NEXT: {{^}}  spice_task.tick(); for (long i = 0; i < n; ++i)
+// The loop ticks in each iteration: nothing in front of it.
+// CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i)
 // CHECK-NEXT: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(spice_task.worker(), spice_task.tail(), i); }{{$}}
 // CHECK-NEXT: static_assert
 // CHECK-NEXT: {{^}}  for (long i = 0; i < n; ++i) { spice_task.tick();{{$}}
 // CHECK-NEXT: {{^}}    s += spice_parallel_leaf(
 // CHECK-NEXT: {{^}}  }{{$}}
-// CHECK-NEXT: {{^}}  while (s > 100 + spice_parallel_leaf(spice_task.worker(), spice_task.tail(), n))
+// A loop may run no iteration: the next one ticks in front, as its
+// condition does something parallel.
+// CHECK-NEXT: {{^}}  spice_task.tick(); while (s > 100 + spice_parallel_leaf(spice_task.worker(), spice_task.tail(), n))
 // CHECK-NEXT: {{^}}    { spice_task.tick(); s /= 2; }{{$}}
 // CHECK-NEXT: {{^}}  do
 // CHECK-NEXT: {{^}}    { spice_task.tick(); s += spice_parallel_leaf(spice_task.worker(), spice_task.tail(), s); }{{$}}
@@ -203,3 +206,78 @@ struct Node {
 // CHECK-NEXT: {{^}}      v[i] += spice_parallel_fib(
 // CHECK-NOT: tick
 // CHECK: entry point of lambdas
+
+// A loop that spawns in some iterations, whose other iterations are cheap,
+// ticks only in the iterations that spawn (n-queens); the sync after it does
+// not tick.
+[[spice::parallel]] long some(long n, unsigned mask) {
+  long out[32];
+  for (int c = 0; c < 32; ++c) {
+    const unsigned bit = 1u << c;
+    out[c] = 0;
+    if (mask & bit)
+      out[c] = spice::spawn(fib, n + c);
+  }
+  spice::sync();
+  return out[0] + out[31];
+}
+// CHECK-LABEL: static inline long spice_body_some(
+// CHECK-NEXT: {{^}}  long out[32];
+// CHECK-NEXT: {{^}}  for (int c = 0; c < 32; ++c) {{[{]$}}
+// CHECK-NEXT: {{^}}    const unsigned bit = 1u << c;
+// CHECK-NEXT: {{^}}    out[c] = 0;
+// CHECK-NEXT: {{^}}    if (mask & bit)
+// CHECK-NEXT: {{^}}      { spice_task.tick(); {{[{]$}}
+// CHECK-NEXT: {{^}}        // spice: spawn fib(n + c) into out[c]
+// CHECK-NOT: tick
+// CHECK: {{^}}  spice_group.sync(spice_task);
+// CHECK-NOT: tick
+// CHECK: entry point of some
+
+// An iteration that does nothing parallel but calls a function, or runs a
+// loop, is not cheap: each iteration ticks at its start.
+[[spice::parallel]] long some_call(long n, unsigned mask) {
+  long s = 0;
+  for (int c = 0; c < 32; ++c) {
+    s += plain(c);
+    if (mask & (1u << c))
+      s += fib(n + c);
+  }
+  for (int c = 0; c < 32; ++c) {
+    for (int k = 0; k < c; ++k)
+      s ^= k;
+    if (mask & (1u << c))
+      s += fib(n + c);
+  }
+  return s;
+}
+// CHECK-LABEL: static inline long spice_body_some_call(
+// CHECK-NEXT: {{^}}  long s = 0;
+// CHECK-NEXT: {{^}}  for (int c = 0; c < 32; ++c) { spice_task.tick();{{$}}
+// CHECK-NEXT: {{^}}    s += plain(c);
+// CHECK-NEXT: {{^}}    if (mask & (1u << c))
+// CHECK-NEXT: {{^}}      s += spice_parallel_fib(
+// CHECK-NEXT: {{^}}  }
+// CHECK-NEXT: {{^}}  for (int c = 0; c < 32; ++c) { spice_task.tick();{{$}}
+// CHECK-NEXT: {{^}}    for (int k = 0; k < c; ++k)
+// CHECK-NEXT: {{^}}      s ^= k;
+// CHECK-NEXT: {{^}}    if (mask & (1u << c))
+// CHECK-NEXT: {{^}}      s += spice_parallel_fib(
+
+// Where every iteration that goes on past the branch ticks in front of the
+// same statement, one tick at the start of the iteration does.
+[[spice::parallel]] long some_then_all(long n, unsigned mask) {
+  long s = 0;
+  for (int c = 0; c < 32; ++c) {
+    if (mask & (1u << c))
+      s += fib(n + c);
+    s += fib(n);
+  }
+  return s;
+}
+// CHECK-LABEL: static inline long spice_body_some_then_all(
+// CHECK-NEXT: {{^}}  long s = 0;
+// CHECK-NEXT: {{^}}  for (int c = 0; c < 32; ++c) { spice_task.tick();{{$}}
+// CHECK-NEXT: {{^}}    if (mask & (1u << c))
+// CHECK-NEXT: {{^}}      s += spice_parallel_fib(
+// CHECK-NEXT: {{^}}    s += spice_parallel_fib(

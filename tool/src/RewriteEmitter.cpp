@@ -152,6 +152,43 @@ const Stmt *loopBody(const Stmt *Loop) {
   return cast<CXXForRangeStmt>(Loop)->getBody();
 }
 
+bool isLoop(const Stmt *S) {
+  return isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(S);
+}
+
+/// Whether running \p S takes a bounded, small number of instructions: no
+/// call (of a function, operator, non-trivial constructor or destructor,
+/// allocation), no loop, no jump back. The ticks of a loop may skip the
+/// iterations that do nothing parallel only where those are this cheap.
+bool isCheap(const Stmt *S) {
+  if (!S)
+    return true;
+  if (isa<CallExpr, CXXNewExpr, CXXDeleteExpr, CXXBindTemporaryExpr, LambdaExpr,
+          BlockExpr, GotoStmt, IndirectGotoStmt, AsmStmt, CoroutineBodyStmt,
+          CoreturnStmt, CoawaitExpr, CoyieldExpr>(S) ||
+      isLoop(S))
+    return false;
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
+    if (!Construct->getConstructor()->isTrivial())
+      return false;
+  if (const auto *Decls = dyn_cast<DeclStmt>(S))
+    for (const Decl *D : Decls->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD)
+        continue;
+      // A destructor runs at the end of the scope; a static's guard locks.
+      if (VD->isStaticLocal() || VD->getType()->isDependentType() ||
+          VD->needsDestruction(VD->getASTContext()) != QualType::DK_none)
+        return false;
+      if (!isCheap(VD->getInit()))
+        return false;
+    }
+  for (const Stmt *Child : S->children())
+    if (!isCheap(Child))
+      return false;
+  return true;
+}
+
 } // namespace
 
 RewriteEmitter::RewriteEmitter(ASTContext &Ctx, Diagnoser &Diag,
@@ -675,22 +712,19 @@ std::string RewriteEmitter::calleeName(const FunctionDecl *Callee,
 bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
                                const CompoundStmt *Body,
                                llvm::ArrayRef<LoopCall> Loops) {
-  // The parallel operations the tool knows of: spawns, syncs, calls of
-  // parallel versions, parallel loops. A path that returns before any of
-  // them has nothing to share, and its caller ticks at its own next one.
+  // The parallel operations the tool knows of: spawns, calls of parallel
+  // versions, parallel loops. A path that returns before any of them has
+  // nothing to share, and its caller ticks at its own next one. Not syncs:
+  // a sync joins only what this call spawned, after a tick on the way.
   std::vector<std::pair<const Stmt *, bool>> Ops; // with "may be elsewhere"
   for (const SpawnSite &Site : PF.Spawns)
     Ops.push_back({Site.S, false});
-  for (const SyncPoint &P : PF.Points)
-    if (P.PointKind == SyncPoint::Sync)
-      Ops.push_back({P.S, false});
   for (const ParallelCall &PC : PF.Calls)
     Ops.push_back({PC.Call, false});
   for (const LoopCall &L : Loops)
     if (L.InParallel)
       Ops.push_back({L.Call, true}); // any function's: those in Body count
   ParentMap Parents(const_cast<CompoundStmt *>(Body));
-  llvm::SmallPtrSet<const Stmt *, 8> Tops;
   llvm::SetVector<const Stmt *> TickLoops;
   // The operations of the body and every statement that contains one.
   llvm::SmallPtrSet<const Stmt *, 16> HasOp;
@@ -719,7 +753,6 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
       Placed = Placed && Elsewhere;
       continue;
     }
-    Tops.insert(Child);
     TickLoops.insert(Around.begin(), Around.end());
     HasOp.insert(Path.begin(), Path.end());
   }
@@ -752,32 +785,99 @@ bool RewriteEmitter::emitTicks(const ParallelFunction &PF,
     Edits.insert(*End, " }", InsertOrder::Close);
     return true;
   };
-  for (const Stmt *Top : Body->body()) {
-    if (!Tops.count(Top))
-      continue;
-    // An `if` whose condition does nothing parallel ticks at the start of
-    // each branch that does, so that the paths that do nothing parallel (a
-    // recursion's leaves) do not poll; a path that skips those branches
-    // ticks at the next statement that does something parallel.
-    const auto *If = dyn_cast<IfStmt>(Top);
-    if (If && !If->getInit() && !If->getConditionVariableDeclStmt() &&
-        !HasOp.count(If->getCond())) {
-      const Stmt *Then = If->getThen(), *Else = If->getElse();
-      bool TickThen = HasOp.count(Then), TickElse = Else && HasOp.count(Else);
-      if ((!TickThen || tickAtStartOf(Then)) &&
-          (!TickElse || tickAtStartOf(Else))) {
-        if (TickThen && TickElse)
-          break; // every path through the `if` ticked
+  // Where the ticks go among the statements of a body or a loop body: in
+  // front of the first statement that does something parallel, except that
+  //  - an `if` whose condition does nothing parallel ticks at the start of
+  //    each branch that does, so that the paths that do nothing parallel (a
+  //    recursion's leaves) do not poll; a path that skips those branches
+  //    ticks at the next statement that does something parallel;
+  //  - a loop that does something parallel only in its body ticks in each
+  //    iteration anyway (below): nothing in front of it, and a path that
+  //    runs no iteration ticks at the next statement, as past an `if`.
+  // Unpolled collects the code that may run before any of these ticks.
+  struct TickPlan {
+    llvm::SmallVector<const Stmt *, 8> Starts; // tick at their start
+    const Stmt *Before = nullptr;              // tick in front of it
+    llvm::SmallVector<const Stmt *, 8> Unpolled;
+  };
+  auto canTickAtStartOf = [&](const Stmt *S) {
+    if (const auto *Block = dyn_cast<CompoundStmt>(S))
+      return offsetAfterToken(Block->getLBracLoc()).has_value();
+    return fileRange(S->getSourceRange()) && statementEnd(S);
+  };
+  auto onlyBodyHasOps = [&](const Stmt *Loop) {
+    for (const Stmt *Child : Loop->children())
+      if (Child && Child != loopBody(Loop) && HasOp.count(Child))
+        return false;
+    return true;
+  };
+  auto plan = [&](llvm::ArrayRef<const Stmt *> Stmts) {
+    TickPlan P;
+    for (const Stmt *S : Stmts) {
+      if (!HasOp.count(S)) {
+        P.Unpolled.push_back(S);
         continue;
       }
+      const auto *If = dyn_cast<IfStmt>(S);
+      if (If && !If->getInit() && !If->getConditionVariableDeclStmt() &&
+          !HasOp.count(If->getCond())) {
+        const Stmt *Then = If->getThen(), *Else = If->getElse();
+        bool TickThen = HasOp.count(Then), TickElse = Else && HasOp.count(Else);
+        if ((!TickThen || canTickAtStartOf(Then)) &&
+            (!TickElse || canTickAtStartOf(Else))) {
+          P.Unpolled.push_back(If->getCond());
+          (TickThen ? P.Starts : P.Unpolled).push_back(Then);
+          if (Else)
+            (TickElse ? P.Starts : P.Unpolled).push_back(Else);
+          if (TickThen && TickElse)
+            return P; // every path through the `if` ticks
+          continue;
+        }
+      }
+      if (isLoop(S) && TickLoops.count(S) && onlyBodyHasOps(S)) {
+        for (const Stmt *Child : S->children())
+          if (Child != loopBody(S))
+            P.Unpolled.push_back(Child);
+        continue;
+      }
+      P.Before = S;
+      return P;
     }
-    Placed = tickBefore(Top) && Placed;
-    break;
-  }
+    return P;
+  };
+  auto apply = [&](const TickPlan &P) {
+    bool Done = true;
+    for (const Stmt *S : P.Starts)
+      Done = tickAtStartOf(S) && Done;
+    if (P.Before)
+      Done = tickBefore(P.Before) && Done;
+    return Done;
+  };
+  auto statementsOf = [](const Stmt *S) {
+    if (const auto *Block = dyn_cast<CompoundStmt>(S))
+      return llvm::SmallVector<const Stmt *, 8>(Block->body());
+    return llvm::SmallVector<const Stmt *, 8>{S};
+  };
+
+  Placed = apply(plan(statementsOf(Body))) && Placed;
   // Each iteration of a loop that does something parallel ticks: its
-  // calls may all return before they do, and then nothing else would.
+  // calls may all return before they do, and then nothing else would. At
+  // the start of the body; or, where some iterations do nothing parallel
+  // and such an iteration is cheap (isCheap), in the branches that do, as
+  // above, so that a loop that spawns in some iterations polls in those
+  // alone (n-queens). Not where every iteration ticks in front of the same
+  // statement anyway: one tick at the start is as good there.
   for (const Stmt *Loop : TickLoops) {
-    if (tickAtStartOf(loopBody(Loop)))
+    const Stmt *LoopBody = loopBody(Loop);
+    TickPlan P = plan(statementsOf(LoopBody));
+    bool Cheap = !P.Starts.empty() && !P.Before;
+    for (const Stmt *Child : Loop->children())
+      Cheap = Cheap && (Child == LoopBody || isCheap(Child));
+    for (const Stmt *S : P.Unpolled)
+      Cheap = Cheap && isCheap(S);
+    if (Cheap && apply(P))
+      continue;
+    if (tickAtStartOf(LoopBody))
       continue;
     // A body written by a macro: once before the loop (docs/rewrite.md).
     Placed = tickBefore(Loop) && Placed;
