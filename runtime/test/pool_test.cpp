@@ -114,6 +114,31 @@ TEST(ThreadPool, ExternalCallersShareWorkWithEachOther) {
   EXPECT_LE(stats.jobs_stolen, stats.jobs_shared);
 }
 
+TEST(ThreadPool, EachCallStartsWithAFreshWorker) {
+  // A thread's worker is kept for the next call (no allocation per call):
+  // it must start that call as new, whatever the last one left behind (jobs
+  // shared and taken, a beat it did not poll), and be beaten again.
+  ThreadPool pool(fast_pool(3));
+  for (int c = 0; c < 20; ++c)
+    pool.call([&](Task t) {
+      detail::WorkerHot *worker = detail::current_worker();
+      EXPECT_EQ(worker->last_shared, &worker->head) << "call " << c;
+      EXPECT_EQ(detail::find_tail(worker), &worker->head) << "call " << c;
+      StealProbe probe;
+      auto fn = [&](Task inner) {
+        probe.mark();
+        return fib(inner, 12);
+      };
+      Future<long> taken;
+      test::fork_and_wait_until_taken(t, taken, fn, probe);
+      EXPECT_EQ(fib(t, 16), fib_serial(16));
+      std::optional<long> r = taken.join(t);
+      EXPECT_EQ(r ? *r : fn(t), fib_serial(12));
+      worker->heartbeat.store(true); // a beat this call leaves unpolled
+    });
+  EXPECT_GE(pool.stats().jobs_stolen, 20u);
+}
+
 TEST(ThreadPool, NestedCallIsInline) {
   ThreadPool pool(fast_pool(2));
   pool.call([&](Task outer) {
