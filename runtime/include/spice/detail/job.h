@@ -113,7 +113,8 @@ struct Job {
 #endif
 /// Appends `job` after `tail` and makes it the new tail. No atomics: only the
 /// owner touches its list, and the heartbeat runs on the owner too.
-inline void push(Job *job, Job *&tail, Job::Handler handler) {
+__attribute__((always_inline)) inline void push(Job *job, Job *&tail,
+                                                Job::Handler handler) {
   SPICE_ASSERT(tail->next == nullptr); // the frame's tail is the real tail
   SPICE_ASSERT((reinterpret_cast<std::uintptr_t>(handler) & Job::kMarked) == 0);
   job->handler = handler;
@@ -127,7 +128,7 @@ inline void push(Job *job, Job *&tail, Job::Handler handler) {
 #endif
 
 /// Unlinks the tail job `job`, leaving it pending.
-inline void pop(Job *job, Job *&tail) {
+__attribute__((always_inline)) inline void pop(Job *job, Job *&tail) {
   SPICE_ASSERT(tail == job && job->prev && job->next == nullptr);
   Job *prev = job->prev;
   prev->next = nullptr;
