@@ -1,11 +1,14 @@
 // Runs one kernel once, for counting instructions with callgrind
-// (scripts/count-instructions.sh): the plain serial function, the same
-// kernel written by hand against the runtime API, and the kernel of
-// systems/spice.cpp as spice-rewrite emits it, all on one worker. The
-// script subtracts a run that only builds the input ("none").
+// (scripts/count-instructions.sh): the plain serial function, Spice's
+// protocol written by hand (protocol_floor.h), the same kernel written by
+// hand against the runtime API, and the kernel of systems/spice.cpp as
+// spice-rewrite emits it, all on one worker. The script subtracts a run
+// that only builds the input ("none").
 //
-//   bench_fastpath_count none|serial|handwritten|rewritten tree_sum|fib <n>
+//   bench_fastpath_count none|serial|protocol|handwritten|rewritten
+//                        tree_sum|fib <n>
 #include "kernels.h"
+#include "protocol_floor.h"
 #include "spice_handwritten.h"
 
 #include <spice/spice.h>
@@ -18,7 +21,7 @@
 int main(int argc, char **argv) {
   if (argc != 4) {
     std::fprintf(stderr,
-                 "usage: %s none|serial|handwritten|rewritten "
+                 "usage: %s none|serial|protocol|handwritten|rewritten "
                  "tree_sum|fib <n>\n",
                  argv[0]);
     return 2;
@@ -37,6 +40,9 @@ int main(int argc, char **argv) {
   if (std::strcmp(variant, "serial") == 0) {
     result = tree_kernel ? serial::tree_sum(tree->root())
                          : serial::fib(static_cast<int>(n));
+  } else if (std::strcmp(variant, "protocol") == 0) {
+    result = tree_kernel ? protocol_floor::tree_sum(tree->root())
+                         : protocol_floor::fib(static_cast<int>(n));
   } else if (std::strcmp(variant, "handwritten") == 0) {
     result = pool.call([&](spice::Task t) {
       return tree_kernel

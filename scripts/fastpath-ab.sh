@@ -5,7 +5,9 @@
 # kernels and the runtime with a few edits, all linked into one executable
 # and run in interleaved rounds against the plain serial function. Runs with
 # address-space randomisation off and pinned to one CPU where it can, since
-# on a VM the layout alone moves the small kernels by up to 40%.
+# on a VM the layout alone moves the small kernels by up to 40%. On one
+# worker, the tree and fib kernels also run `protocol-by-hand`: Spice's
+# fork/join protocol written by hand (bench/protocol_floor.cpp), the floor.
 #
 #   scripts/fastpath-ab.sh [options] VARIANT...     (e.g. base no-shared-check)
 #     --build DIR     a build directory with bench_spice built (default:
@@ -95,7 +97,13 @@ for v in "${variants[@]}"; do
   decls="$decls FASTPATH_AB_DECLARE($id)"
   entries="$entries FASTPATH_AB_ENTRY($id)"
 done
+# Spice's protocol by hand (bench/protocol_floor.cpp): ab.cpp times it next
+# to the variants on one worker, as the floor they are measured against.
+"$cxx" -O3 -DNDEBUG -std=c++17 -I"$root/bench/common" -I"$root/examples/common" \
+  -c "$root/bench/protocol_floor.cpp" -o "$work/protocol_floor.o" &
+pids+=($!)
 for p in "${pids[@]}"; do wait "$p"; done
+objs+=("$work/protocol_floor.o")
 for v in "${variants[@]}"; do objs+=("$work/$v"/*.o); done
 link() { # output, objects in link order
   local out=$1

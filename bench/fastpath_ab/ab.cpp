@@ -11,8 +11,11 @@
 //
 // Prints per variant the median ns per node/call/board and the median,
 // quartiles of the per-round ratio to the serial function. Every result is
-// checked.
+// checked. On one worker, the tree sum and fib also run Spice's protocol
+// written by hand (protocol_floor.h) as the row `protocol-by-hand`: the
+// floor the variants are measured against.
 #include "kernels.h"
+#include "protocol_floor.h"
 #include "tree.h"
 
 #include <algorithm>
@@ -43,6 +46,12 @@ FASTPATH_AB_DECLS
   {#V, make_pool_##V, tree_sum_##V, fib_##V, nqueens_##V, nullptr},
 
 namespace {
+
+void *no_pool(int) { return nullptr; }
+long floor_tree_sum(void *, const tree::Node *root) {
+  return protocol_floor::tree_sum(root);
+}
+long floor_fib(void *, int n) { return protocol_floor::fib(n); }
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -76,6 +85,9 @@ int main(int argc, char **argv) {
     return 2;
   }
   std::vector<Variant> variants = {FASTPATH_AB_ENTRIES};
+  if (workers == 1 && kernel != kQueens)
+    variants.push_back({"protocol-by-hand", no_pool, floor_tree_sum, floor_fib,
+                        nullptr, nullptr});
   for (Variant &v : variants)
     v.pool = v.make_pool(workers);
   tree::Tree t(kernel == kTree ? n : 1);
