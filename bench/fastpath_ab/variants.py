@@ -118,6 +118,23 @@ VARIANTS = {
           "    return a + b;\n  }\n"
           "  spice_fut_a.pop(spice_task);\n",
           "  if (!spice_fut_a.join_into(spice_task, &a))\n  ")]),
+    "push-pop-not-forced": (
+        "push() and pop() plain inline functions, as before the seventh "
+        "session (tick() still forced)",
+        [(JOB, "__attribute__((always_inline)) inline void push(Job *job, Job *&tail,\n"
+          "                                                Job::Handler handler) {",
+          "inline void push(Job *job, Job *&tail, Job::Handler handler) {"),
+         (JOB, "__attribute__((always_inline)) inline void pop(Job *job, Job *&tail) {",
+          "inline void pop(Job *job, Job *&tail) {")]),
+    "nothing-forced": (
+        "push(), pop() and Task::tick() plain inline functions, as before the "
+        "seventh session",
+        [(JOB, "__attribute__((always_inline)) inline void push(Job *job, Job *&tail,\n"
+          "                                                Job::Handler handler) {",
+          "inline void push(Job *job, Job *&tail, Job::Handler handler) {"),
+         (JOB, "__attribute__((always_inline)) inline void pop(Job *job, Job *&tail) {",
+          "inline void pop(Job *job, Job *&tail) {"),
+         (RUNTIME, "  SPICE_INLINE void tick() noexcept {", "  void tick() noexcept {")]),
     "tick-before-if": (
         "the tree sum's ticks as they were emitted before: one before the "
         "first statement that does something parallel, none in its branches",
