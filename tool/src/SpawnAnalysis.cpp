@@ -563,7 +563,12 @@ void SpawnAnalysis::checkForbidden(ParallelFunction &PF) {
 
 void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
   for (SpawnSite &Site : PF.Spawns) {
-    if (Site.S->getBeginLoc().isMacroID() || Site.S->getEndLoc().isMacroID())
+    // The statement, the spawn call and the callee must be spelled in the
+    // file: their text is what the rewrite moves (macro arguments may be).
+    auto InMacro = [](const Stmt *E) {
+      return E && (E->getBeginLoc().isMacroID() || E->getEndLoc().isMacroID());
+    };
+    if (InMacro(Site.S) || InMacro(Site.Spawn) || InMacro(Site.CalleeExpr))
       Diag.error(Site.Spawn->getBeginLoc(),
                  "cannot rewrite a spawn written inside a macro expansion");
     if (Site.Form != SpawnForm::Declaration)
