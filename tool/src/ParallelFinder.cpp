@@ -428,12 +428,40 @@ private:
     PF.Points.push_back(std::move(P));
   }
 
+  /// The initializer of \p VD as written, seen through braces around a
+  /// single value (`long a{spice::spawn(f, x)};`).
+  static const Expr *initializerOf(const VarDecl *VD) {
+    const Expr *Init = VD->getInit();
+    if (!Init)
+      return nullptr;
+    Init = stripImplicit(Init);
+    if (VD->getInitStyle() != VarDecl::ListInit)
+      return Init;
+    if (const auto *List = dyn_cast<InitListExpr>(Init)) {
+      // A scalar, or a class from one value of its own type (which C++17
+      // initializes from it directly), not an aggregate's first member.
+      if (List->getNumInits() != 1 || List->getType()->isArrayType())
+        return Init;
+      const Expr *Only = List->getInit(0);
+      if (!List->getType()->isRecordType() ||
+          VD->getASTContext().hasSameUnqualifiedType(List->getType(),
+                                                     Only->getType()))
+        return stripImplicit(Only);
+    } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init)) {
+      // A class from one value of its own type: the copy or move that
+      // C++17 elides in every other form of the declaration.
+      if (Construct->getNumArgs() == 1 &&
+          Construct->getConstructor()->isCopyOrMoveConstructor())
+        return stripImplicit(Construct->getArg(0));
+    }
+    return Init;
+  }
+
   void walkDeclStmt(const DeclStmt *DS, bool InBlock) {
     if (DS->isSingleDecl())
       if (const auto *VD = dyn_cast<VarDecl>(DS->getSingleDecl()))
-        if (const Expr *Init = VD->getInit())
-          if (const CallExpr *Spawn =
-                  asSpiceCall(stripImplicit(Init), SpiceCallKind::Spawn)) {
+        if (const Expr *Init = initializerOf(VD))
+          if (const CallExpr *Spawn = asSpiceCall(Init, SpiceCallKind::Spawn)) {
             SpawnSite Site;
             Site.Form = SpawnForm::Declaration;
             Site.Var = VD;

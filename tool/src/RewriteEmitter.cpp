@@ -1334,8 +1334,9 @@ void RewriteEmitter::emitPoint(const ParallelFunction &PF, const SyncPoint &P) {
         "// spice: sync: each call runs here unless another worker took it\n" +
         Code + Bindings.lookup(P.S);
     std::string Indent = Edits.indentationAt(R->Begin);
-    if (!P.InBlock && !P.Join.Group && Code[0] != '{' &&
-        Code.find(";\n") != std::string::npos)
+    // Not in a block, the join needs braces: several statements would leave
+    // the block's control, and a lone `if` would take the user's `else`.
+    if (!P.InBlock && !P.Join.Group && Code[0] != '{')
       Text = "{\n" + Text + "\n}";
     Edits.replace(R->Begin, R->End, Format.format(Text, Indent));
     return;
