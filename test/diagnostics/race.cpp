@@ -22,10 +22,28 @@ long fib(long n) { return n; }
   return b;
 }
 
+// A lambda copies what it captures by value where it is written.
+[[spice::parallel]] long captured(long n) {
+  long a = spice::spawn(fib, n);
+  auto byCopy = [a] { return a; };
+  // CHECK: race.cpp:[[@LINE-1]]:18: error: read of spawned result 'a' before the next spice::sync()
+  long b = spice::spawn(fib, n);
+  auto init = [k = b + 1] { return k; };
+  // CHECK: race.cpp:[[@LINE-1]]:20: error: read of spawned result 'b' before the next spice::sync()
+  long c = spice::spawn(fib, n);
+  auto implicit = [=] { return c * 2; };
+  // CHECK: race.cpp:[[@LINE-1]]:32: error: read of spawned result 'c' before the next spice::sync()
+  spice::sync();
+  return byCopy() + init() + implicit();
+}
+
 [[spice::parallel]] long fine(long n) {
   long a = spice::spawn(fib, n);
+  auto byReference = [&a] { return a; };
+  auto allByReference = [&] { return a + 1; };
+  auto unrelated = [n] { return n; };
   spice::sync();
   long c = a + 1;
-  return c;
+  return c + byReference() + allByReference() + unrelated();
 }
 // CHECK-NOT: error:

@@ -20,12 +20,27 @@ namespace spice_rewrite {
 namespace {
 
 /// Finds the first read or write of a variable, outside lambda bodies and
-/// unevaluated operands.
+/// unevaluated operands. A lambda's copy captures and init-captures are
+/// evaluated where it is written: they count.
 class UseFinder : public RecursiveASTVisitor<UseFinder> {
 public:
   explicit UseFinder(const VarDecl *Var) : Var(Var) {}
 
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool TraverseLambdaExpr(LambdaExpr *LE) {
+    auto Init = LE->capture_init_begin();
+    for (const LambdaCapture &C : LE->captures()) {
+      Expr *E = Init == LE->capture_init_end() ? nullptr : *Init++;
+      // By reference, only the variable's address is taken (a later call of
+      // the lambda is not straight-line code of the block).
+      if (!E || C.getCaptureKind() != LCK_ByCopy || TraverseStmt(E))
+        continue;
+      // `[=]`: point at the use in the body that made the copy.
+      if (C.isImplicit())
+        FoundAt = SourceRange(C.getLocation());
+      return false;
+    }
+    return true;
+  }
   bool TraverseUnaryExprOrTypeTraitExpr(UnaryExprOrTypeTraitExpr *) {
     return true;
   }
@@ -51,11 +66,13 @@ public:
     if (DRE->getDecl() != Var || Found)
       return true;
     Found = DRE;
+    FoundAt = DRE->getSourceRange();
     IsWrite = Written.count(DRE) != 0;
     return false;
   }
 
   const DeclRefExpr *Found = nullptr;
+  SourceRange FoundAt; ///< where to report Found
   bool IsWrite = false;
 
 private:
@@ -904,11 +921,11 @@ void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
       Finder.TraverseStmt(const_cast<Stmt *>(Next));
       if (!Finder.Found)
         continue;
-      Diag.error(Finder.Found->getLocation(),
+      Diag.error(Finder.FoundAt.getBegin(),
                  "%0 is used before a spice::sync() of its own block: its "
                  "type %1 has no default constructor or assignment, so the "
                  "variable only exists after such a sync")
-          << Var << Var->getType() << Finder.Found->getSourceRange();
+          << Var << Var->getType() << Finder.FoundAt;
       Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
       break;
     }
@@ -938,10 +955,10 @@ void SpawnAnalysis::checkRaces(ParallelFunction &PF) {
       Finder.TraverseStmt(const_cast<Stmt *>(Block->body_begin()[J]));
       if (!Finder.Found)
         continue;
-      Diag.error(Finder.Found->getLocation(),
+      Diag.error(Finder.FoundAt.getBegin(),
                  "%select{read of|write to}0 spawned result %1 before the "
                  "next spice::sync(): the spawned call may still be running")
-          << Finder.IsWrite << Var << Finder.Found->getSourceRange();
+          << Finder.IsWrite << Var << Finder.FoundAt;
       Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
       break;
     }
