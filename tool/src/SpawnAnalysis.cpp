@@ -427,6 +427,7 @@ void SpawnAnalysis::analyze(ParallelFunction &PF) {
   checkDeclarations(PF);
   for (SpawnSite &Site : PF.Spawns)
     chooseCaptures(PF, Site);
+  checkArguments(PF);
   classify(PF);
   nameSpawns(PF);
   planDeferred(PF);
@@ -576,6 +577,42 @@ void SpawnAnalysis::checkForbidden(ParallelFunction &PF) {
   if (!Reported && !PF.CoroutineSites.empty())
     Diag.error(PF.FD->getLocation(),
                "a coroutine cannot be a [[spice::parallel]] function");
+}
+
+/// The temporary object \p Arg points or refers into, as in
+/// `(s + "x").c_str()` or `std::vector<int>(n).data()`: a member call on a
+/// temporary that returns a pointer, or a reference the spawned call binds
+/// to. The temporary dies at the end of the spawn statement, before the
+/// spawned call may run. (A reference argument copied at the spawn is fine.)
+static const Expr *pointsIntoTemporary(const SpawnArg &Arg) {
+  if (!Arg.E)
+    return nullptr;
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(Arg.E->IgnoreParenImpCasts());
+  if (!Call)
+    return nullptr;
+  bool Refers = Call->isGLValue() && Arg.Mode != CaptureMode::ByValue;
+  if (!Call->getType()->isPointerType() && !Refers)
+    return nullptr;
+  const Expr *Object = Call->getImplicitObjectArgument();
+  if (!Object)
+    return nullptr;
+  Object = Object->IgnoreParenImpCasts();
+  if (isa<MaterializeTemporaryExpr>(Object) ||
+      isa<CXXBindTemporaryExpr>(Object) ||
+      (Object->isPRValue() && Object->getType()->isRecordType()))
+    return Object;
+  return nullptr;
+}
+
+void SpawnAnalysis::checkArguments(ParallelFunction &PF) {
+  for (const SpawnSite &Site : PF.Spawns)
+    for (const SpawnArg &Arg : Site.Args)
+      if (const Expr *Temp = pointsIntoTemporary(Arg))
+        Diag.error(Temp->getBeginLoc(),
+                   "this spawn argument points into a temporary that is "
+                   "destroyed at the spawn, before the spawned call may run; "
+                   "keep the object in a variable until the sync")
+            << Temp->getSourceRange();
 }
 
 void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {

@@ -39,6 +39,8 @@ public:
 private:
   void checkForbidden(ParallelFunction &PF);
   void checkDeclarations(ParallelFunction &PF);
+  /// Arguments that point into a temporary the spawn statement destroys.
+  void checkArguments(ParallelFunction &PF);
   void chooseCaptures(ParallelFunction &PF, SpawnSite &Site);
   std::vector<CaptureMode>
   argumentModes(const clang::FunctionDecl *FD,
