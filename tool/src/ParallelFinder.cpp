@@ -579,7 +579,21 @@ private:
         if (!isa<FunctionDecl>(D) && !isa<FunctionTemplateDecl>(D))
           return false;
       }
-      return true;
+      return !namesMethod(ULE);
+    }
+    return false;
+  }
+
+  /// `Class::f<U>` in a template, naming a non-static member function (its
+  /// address is a pointer to member, called with an object).
+  static bool namesMethod(const UnresolvedLookupExpr *ULE) {
+    for (const NamedDecl *D : ULE->decls()) {
+      D = D->getUnderlyingDecl();
+      if (const auto *FTD = dyn_cast<FunctionTemplateDecl>(D))
+        D = FTD->getTemplatedDecl();
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(D))
+        if (!MD->isStatic())
+          return true;
     }
     return false;
   }
@@ -625,8 +639,10 @@ private:
       return;
     }
     const auto *DRE = dyn_cast<DeclRefExpr>(CalleeCore);
+    const auto *ULE = dyn_cast<UnresolvedLookupExpr>(CalleeCore);
     bool MemberPointer =
         (CalleeCore != First && DRE && isa<CXXMethodDecl>(DRE->getDecl())) ||
+        (CalleeCore != First && ULE && namesMethod(ULE)) ||
         First->getType()->isMemberPointerType();
     if (MemberPointer) {
       if (Rest.empty()) {
@@ -638,6 +654,8 @@ private:
       Site.CalleeExpr = First;
       if (CalleeCore != First && DRE)
         Site.CalleeDecl = cast<CXXMethodDecl>(DRE->getDecl());
+      else if (CalleeCore != First && ULE)
+        Site.CalleeDecl = functionNamed(ULE);
       else
         scan(First);
       Site.Object = Rest.front();

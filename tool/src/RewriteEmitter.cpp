@@ -1006,22 +1006,30 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
             : rawText(Site.CalleeExpr->getSourceRange());
     Summary = rawText(Site.CalleeExpr->getSourceRange());
   } else if (Site.Callee == CalleeKind::MemberCall) {
-    SourceLocation NameLoc, QualBegin;
+    SourceLocation NameLoc, QualBegin, TemplateKw;
     if (const auto *ME = dyn_cast<MemberExpr>(Site.CalleeExpr)) {
       NameLoc = ME->getMemberLoc();
       QualBegin =
           ME->hasQualifier() ? ME->getQualifierLoc().getBeginLoc() : NameLoc;
+      TemplateKw = ME->getTemplateKeywordLoc();
     } else if (const auto *UME =
                    dyn_cast<UnresolvedMemberExpr>(Site.CalleeExpr)) {
       NameLoc = UME->getMemberLoc();
       QualBegin = UME->getQualifierLoc() ? UME->getQualifierLoc().getBeginLoc()
                                          : NameLoc;
+      TemplateKw = UME->getTemplateKeywordLoc();
     } else if (const auto *DME =
                    dyn_cast<CXXDependentScopeMemberExpr>(Site.CalleeExpr)) {
       NameLoc = DME->getMemberLoc();
       QualBegin = DME->getQualifierLoc() ? DME->getQualifierLoc().getBeginLoc()
                                          : NameLoc;
+      TemplateKw = DME->getTemplateKeywordLoc();
     }
+    // `obj->template f<U>`: the keyword stands before the name (after any
+    // qualifier), and a dependent object still needs it.
+    if (TemplateKw.isValid() &&
+        SM.isBeforeInTranslationUnit(TemplateKw, QualBegin))
+      QualBegin = TemplateKw;
     std::string Name =
         rawText(SourceRange(QualBegin, Site.CalleeExpr->getEndLoc()));
     if (Site.CallsParallel) {
@@ -1043,10 +1051,14 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     Summary = rawText(Site.CalleeExpr->getSourceRange());
     if (Site.CalleeDecl) {
       const auto *UO = cast<UnaryOperator>(Site.CalleeExpr->IgnoreParens());
-      const auto *DRE = cast<DeclRefExpr>(UO->getSubExpr()->IgnoreParens());
+      const Expr *Named = UO->getSubExpr()->IgnoreParens();
+      SourceLocation NameLoc =
+          isa<DeclRefExpr>(Named)
+              ? cast<DeclRefExpr>(Named)->getNameInfo().getLoc()
+              : cast<UnresolvedLookupExpr>(Named)->getNameLoc();
       CalleeText =
           Site.CallsParallel
-              ? replaceToken(Site.CalleeExpr, DRE->getNameInfo().getLoc(),
+              ? replaceToken(Site.CalleeExpr, NameLoc,
                              calleeName(Site.CalleeDecl, Site.S->getBeginLoc()))
               : Summary;
     } else {
