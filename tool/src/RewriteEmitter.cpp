@@ -117,6 +117,10 @@ unsigned nameLength(const FunctionDecl *FD, const SourceManager &SM,
 
 /// The place where a declaration's text starts: its template header if any.
 SourceLocation headBegin(const FunctionDecl *FD) {
+  // The class's template headers of an out-of-class member come first
+  // (`template <class T> template <class U> U Box<T>::f()`).
+  if (FD->getNumTemplateParameterLists() > 0)
+    return FD->getOuterLocStart();
   // An abbreviated template (auto parameters only) has no written header.
   if (const FunctionTemplateDecl *FTD = FD->getDescribedFunctionTemplate())
     if (FTD->getTemplateParameters()->getTemplateLoc().isValid())
@@ -1489,6 +1493,13 @@ void RewriteEmitter::emitHead(ParallelFunction &PF, const CompoundStmt *Body,
     }
     if (AllNamed && !Args.empty())
       Callee += "<" + joinStrings(Args, ", ") + ">";
+  } else if (const ASTTemplateArgumentListInfo *Written =
+                 FD->getTemplateSpecializationArgsAsWritten()) {
+    // `template <> long f<char>(int)`: the entry point calls the parallel
+    // version of the same specialization.
+    if (Written->getLAngleLoc().isValid())
+      Callee += rawText(
+          SourceRange(Written->getLAngleLoc(), Written->getRAngleLoc()));
   }
   std::string Entry =
       headText(FD, HeadKind::Entry, ForwardDeclare, true) + " {\n" +
