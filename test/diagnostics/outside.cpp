@@ -24,3 +24,16 @@ int plain(int n) {
   };
   return g();
 }
+
+[[spice::parallel]] int with_local_class(int n) {
+  struct Local {
+    int run(int m) {
+      int c = spice::spawn(f, m);
+      // CHECK: outside.cpp:[[@LINE-1]]:15: error: 'spice::spawn' outside a {{\[\[}}spice::parallel{{\]\]}} function
+      spice::sync();
+      // CHECK: outside.cpp:[[@LINE-1]]:7: error: 'spice::sync' outside a {{\[\[}}spice::parallel{{\]\]}} function
+      return c;
+    }
+  };
+  return Local{}.run(n);
+}

@@ -199,13 +199,15 @@ struct FinderState {
 
 class BodyWalker;
 
-/// Scans expressions inside a parallel body; lambda bodies are not part of
-/// the body (only their captures' initializers are).
+/// Scans expressions inside a parallel body; lambda bodies and the members
+/// of local classes are not part of the body (only lambda captures'
+/// initializers are).
 class ExprScanner : public RecursiveASTVisitor<ExprScanner> {
 public:
   explicit ExprScanner(BodyWalker &W) : W(W) {}
   bool TraverseLambdaExpr(LambdaExpr *LE);
   bool TraverseBlockExpr(BlockExpr *) { return true; }
+  bool TraverseCXXRecordDecl(CXXRecordDecl *) { return true; }
   bool VisitCallExpr(CallExpr *CE);
   bool VisitCoawaitExpr(CoawaitExpr *E);
   bool VisitDependentCoawaitExpr(DependentCoawaitExpr *E);
