@@ -8,9 +8,11 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 
@@ -19,12 +21,85 @@ using namespace clang;
 namespace spice_rewrite {
 namespace {
 
-/// Finds the first read or write of a variable, outside lambda bodies and
-/// unevaluated operands. A lambda's copy captures and init-captures are
-/// evaluated where it is written: they count.
+/// One step of an lvalue path into a variable: a member, or an element.
+struct PathStep {
+  const ValueDecl *Member = nullptr;
+  const Expr *Index = nullptr;
+};
+
+/// The variable \p E names part of, with the steps to that part (`v`,
+/// `p.x`, `a[2].y`), or null when \p E is not such a path (a pointer on the
+/// way, a call, ...).
+const VarDecl *pathOf(const Expr *E, llvm::SmallVectorImpl<PathStep> &Steps) {
+  Steps.clear();
+  while (true) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E)) {
+      std::reverse(Steps.begin(), Steps.end());
+      return dyn_cast<VarDecl>(DRE->getDecl());
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (ME->isArrow())
+        return nullptr;
+      Steps.push_back({ME->getMemberDecl(), nullptr});
+      E = ME->getBase();
+      continue;
+    }
+    if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(E)) {
+      if (!ASE->getBase()->IgnoreParenImpCasts()->getType()->isArrayType())
+        return nullptr;
+      Steps.push_back({nullptr, ASE->getIdx()});
+      E = ASE->getBase();
+      continue;
+    }
+    return nullptr;
+  }
+}
+
+/// Whether two steps visibly name the same part: the same member, or
+/// elements whose indices are equal constants or the same expression
+/// without side effects.
+bool sameStep(const PathStep &A, const PathStep &B, const ASTContext &Ctx) {
+  if (A.Member || B.Member)
+    return A.Member == B.Member;
+  Expr::EvalResult X, Y;
+  bool XC = A.Index->EvaluateAsInt(X, Ctx), YC = B.Index->EvaluateAsInt(Y, Ctx);
+  if (XC || YC)
+    return XC && YC && X.Val.getInt() == Y.Val.getInt();
+  // `a[i++]` twice names two elements.
+  if (A.Index->HasSideEffects(Ctx) || B.Index->HasSideEffects(Ctx))
+    return false;
+  llvm::FoldingSetNodeID IA, IB;
+  A.Index->Profile(IA, Ctx, /*Canonical=*/true);
+  B.Index->Profile(IB, Ctx, /*Canonical=*/true);
+  return IA == IB;
+}
+
+/// Finds the first read or write of a variable (or of the part of it a
+/// spawn stores into, or of anything that contains that part), outside
+/// lambda bodies and unevaluated operands. A lambda's copy captures and
+/// init-captures are evaluated where it is written: they count.
 class UseFinder : public RecursiveASTVisitor<UseFinder> {
 public:
   explicit UseFinder(const VarDecl *Var) : Var(Var) {}
+  /// Uses of \p Steps of \p Var: a use of another part does not count.
+  UseFinder(const VarDecl *Var, llvm::ArrayRef<PathStep> Steps,
+            const ASTContext &Ctx)
+      : Var(Var), Steps(Steps.begin(), Steps.end()), Ctx(&Ctx) {}
+
+  bool TraverseStmt(Stmt *S) {
+    const auto *E = dyn_cast_or_null<Expr>(S);
+    llvm::SmallVector<PathStep, 4> Used;
+    if (Steps.empty() || !E || isa<DeclRefExpr>(E) || pathOf(E, Used) != Var)
+      return RecursiveASTVisitor::TraverseStmt(S);
+    // One path is a prefix of the other: the same part, or one holds the
+    // other. Otherwise a different part, whose uses are fine.
+    for (size_t I = 0; I < std::min(Used.size(), Steps.size()); ++I)
+      if (!sameStep(Used[I], Steps[I], *Ctx))
+        return true;
+    report(E);
+    return false;
+  }
 
   bool TraverseLambdaExpr(LambdaExpr *LE) {
     auto Init = LE->capture_init_begin();
@@ -65,18 +140,24 @@ public:
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
     if (DRE->getDecl() != Var || Found)
       return true;
-    Found = DRE;
-    FoundAt = DRE->getSourceRange();
-    IsWrite = Written.count(DRE) != 0;
+    report(DRE);
     return false;
   }
 
-  const DeclRefExpr *Found = nullptr;
+  const Expr *Found = nullptr;
   SourceRange FoundAt; ///< where to report Found
   bool IsWrite = false;
 
 private:
+  void report(const Expr *E) {
+    Found = E;
+    FoundAt = E->getSourceRange();
+    IsWrite = Written.count(E->IgnoreParens()) != 0;
+  }
+
   const VarDecl *Var;
+  llvm::SmallVector<PathStep, 4> Steps;
+  const ASTContext *Ctx = nullptr;
   llvm::SmallPtrSet<const Expr *, 4> Written;
 };
 
@@ -973,6 +1054,13 @@ void SpawnAnalysis::checkRaces(ParallelFunction &PF) {
   for (const SpawnSite &Site : PF.Spawns) {
     const VarDecl *Var =
         Site.Form == SpawnForm::Declaration ? Site.Var : Site.DestVar;
+    // `a[2] = spice::spawn(...)`, `p.x = ...`: uses of that part.
+    llvm::SmallVector<PathStep, 4> Steps;
+    if (!Var && Site.Form == SpawnForm::Assignment && Site.Dest) {
+      Var = pathOf(Site.Dest, Steps);
+      if (Var && !Var->hasLocalStorage())
+        Var = nullptr;
+    }
     if (!Var || !Site.InBlock)
       continue;
     const Frame &Inner = Site.Frames.back();
@@ -988,15 +1076,24 @@ void SpawnAnalysis::checkRaces(ParallelFunction &PF) {
               Stops = true;
       if (Stops)
         break;
-      UseFinder Finder(Var);
+      UseFinder Finder(Var, Steps, Ctx);
       Finder.TraverseStmt(const_cast<Stmt *>(Block->body_begin()[J]));
       if (!Finder.Found)
         continue;
+      std::string Name =
+          "'" +
+          (Steps.empty()
+               ? Var->getNameAsString()
+               : Lexer::getSourceText(CharSourceRange::getTokenRange(
+                                          Site.Dest->getSourceRange()),
+                                      Ctx.getSourceManager(), Ctx.getLangOpts())
+                     .str()) +
+          "'";
       Diag.error(Finder.FoundAt.getBegin(),
                  "%select{read of|write to}0 spawned result %1 before the "
                  "next spice::sync(): the spawned call may still be running")
-          << Finder.IsWrite << Var << Finder.FoundAt;
-      Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
+          << Finder.IsWrite << Name << Finder.FoundAt;
+      Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Name;
       break;
     }
   }
