@@ -713,10 +713,10 @@ void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
       Diag.error(VD->getLocation(),
                  "a structured binding cannot receive a spawned result; "
                  "declare one variable");
-    else if (VD->getType()->isReferenceType())
+    else if (VD->getType()->isReferenceType() && !Site.Spawn->isPRValue())
       Diag.error(VD->getLocation(),
-                 "a reference cannot receive a spawned result; declare a "
-                 "variable of the result type");
+                 "a reference cannot receive a spawned call's reference "
+                 "result; declare a variable of the result type");
     else if (!VD->hasLocalStorage())
       Diag.error(VD->getLocation(),
                  "a spawned result must go to a local variable with automatic "
@@ -1004,12 +1004,24 @@ static bool unassignableInInstantiation(const FunctionDecl *FD,
 
 void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
   for (SpawnSite &Site : PF.Spawns) {
-    if (Site.Form != SpawnForm::Declaration || !Site.KeepResult)
+    if (Site.Form != SpawnForm::Declaration)
       continue;
     QualType T = Site.Var->getType();
-    if (T->isDependentType()
-            ? !unassignableInInstantiation(PF.FD, Site.Var->getLocation())
-            : assignableWhenDeclared(T))
+    if (!Site.KeepResult) {
+      if (T->isReferenceType())
+        Diag.error(Site.Var->getLocation(),
+                   "a reference receiving a spawned result needs a "
+                   "spice::sync() or return after the spawn in its block");
+      continue;
+    }
+    // A reference (`const T &r = spice::spawn(...)`) binds at the sync to
+    // the result kept until the end of its block, as the temporary it binds
+    // to in the serial elision lives as long as it.
+    bool Reference = T->isReferenceType();
+    if (!Reference &&
+        (T->isDependentType()
+             ? !unassignableInInstantiation(PF.FD, Site.Var->getLocation())
+             : assignableWhenDeclared(T)))
       continue;
     // Keep the result in an optional until a sync, then declare the
     // variable there: it must be a sync or return of the spawn's block, and
@@ -1018,10 +1030,10 @@ void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
     const VarDecl *Var = Site.Var;
     if (!Site.InBlock) {
       Diag.error(Var->getLocation(),
-                 "a spawned result of type %0, which has no default "
-                 "constructor or assignment, must be declared directly in a "
-                 "block")
-          << Var->getType();
+                 "a spawned result of type %0, %select{which has no default "
+                 "constructor or assignment|a reference}1, must be declared "
+                 "directly in a block")
+          << Var->getType() << Reference;
       continue;
     }
     const Frame &Inner = Site.Frames.back();
@@ -1040,10 +1052,11 @@ void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
       if (!Finder.Found)
         continue;
       Diag.error(Finder.FoundAt.getBegin(),
-                 "%0 is used before a spice::sync() of its own block: its "
-                 "type %1 has no default constructor or assignment, so the "
+                 "%0 is used before a spice::sync() of its own block: "
+                 "%select{its type %2 has no default constructor or "
+                 "assignment|a reference to a spawned result}1, so the "
                  "variable only exists after such a sync")
-          << Var << Var->getType() << Finder.FoundAt;
+          << Var << Reference << Var->getType() << Finder.FoundAt;
       Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
       break;
     }
