@@ -4,6 +4,7 @@
 #include <spice/spice.h>
 
 #include <string>
+#include <utility>
 
 static std::string name(int i) { return std::string(i, 'n'); }
 static const std::string global = "g";
@@ -12,7 +13,7 @@ static const std::string &get() { return global; }
 [[spice::parallel]] long early(int k) {
   const std::string &s = spice::spawn(name, k);
   long n = static_cast<long>(s.size());
-  // CHECK: reference.cpp:[[@LINE-1]]:30: error: 's' is used before a spice::sync() of its own block: a reference to a spawned result, so the variable only exists after such a sync
+  // CHECK: reference.cpp:[[@LINE-1]]:30: error: 's' is used before a spice::sync() of its own block: it is bound to the spawned result there, so the variable only exists after such a sync
   spice::sync();
   return n;
 }
@@ -31,4 +32,15 @@ static const std::string &get() { return global; }
   }
   spice::sync();
   return k;
+}
+
+static std::pair<int, int> two(int k) { return {k, k + 1}; }
+
+[[spice::parallel]] int binding_early(int k) {
+  auto [a, b] = spice::spawn(two, k);
+  int c = b + 1;
+  // CHECK: reference.cpp:[[@LINE-1]]:11: error: '[a, b]' is used before a spice::sync() of its own block
+  // CHECK: reference.cpp:[[@LINE-2]]:11: error: read of spawned result '[a, b]' before the next spice::sync()
+  spice::sync();
+  return a + c;
 }

@@ -1159,10 +1159,17 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
       VarDecl =
           "spice::detail::Deferred<" + ResultType + "> spice_res_" + X + ";";
       Deduced = true;
+      // The declaration up to its name, or up to the ']' of a structured
+      // binding (`auto [q, r]`).
+      SourceLocation DeclEnd = VD->getLocation();
+      if (const auto *DD = dyn_cast<DecompositionDecl>(VD))
+        if (!DD->bindings().empty())
+          if (std::optional<Token> Close = Lexer::findNextToken(
+                  DD->bindings().back()->getLocation(), SM, LangOpts))
+            DeclEnd = Close->getLocation();
       if (Site.BindAt)
         Bindings[Site.BindAt] +=
-            "\n" +
-            rawText(SourceRange(Site.S->getBeginLoc(), VD->getLocation())) +
+            "\n" + rawText(SourceRange(Site.S->getBeginLoc(), DeclEnd)) +
             " = std::move(*spice_res_" + X + ");";
     } else if (Deduced) {
       VarDecl = Attrs + ResultType + " " + VD->getNameAsString() + ";";

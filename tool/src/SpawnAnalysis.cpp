@@ -21,6 +21,15 @@ using namespace clang;
 namespace spice_rewrite {
 namespace {
 
+/// The variable's name as diagnostics print it (`[q, r]` for a structured
+/// binding).
+std::string printedName(const VarDecl *Var) {
+  std::string Name;
+  llvm::raw_string_ostream OS(Name);
+  Var->printName(OS);
+  return OS.str();
+}
+
 /// One step of an lvalue path into a variable: a member, or an element.
 struct PathStep {
   const ValueDecl *Member = nullptr;
@@ -138,7 +147,9 @@ public:
     return true;
   }
   bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-    if (DRE->getDecl() != Var || Found)
+    const auto *Binding = dyn_cast<BindingDecl>(DRE->getDecl());
+    if (Found || (DRE->getDecl() != Var &&
+                  !(Binding && Binding->getDecomposedDecl() == Var)))
       return true;
     report(DRE);
     return false;
@@ -709,11 +720,7 @@ void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
     if (Site.Form != SpawnForm::Declaration)
       continue;
     const VarDecl *VD = Site.Var;
-    if (isa<DecompositionDecl>(VD))
-      Diag.error(VD->getLocation(),
-                 "a structured binding cannot receive a spawned result; "
-                 "declare one variable");
-    else if (VD->getType()->isReferenceType() && !Site.Spawn->isPRValue())
+    if (VD->getType()->isReferenceType() && !Site.Spawn->isPRValue())
       Diag.error(VD->getLocation(),
                  "a reference cannot receive a spawned call's reference "
                  "result; declare a variable of the result type");
@@ -1017,7 +1024,8 @@ void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
     // A reference (`const T &r = spice::spawn(...)`) binds at the sync to
     // the result kept until the end of its block, as the temporary it binds
     // to in the serial elision lives as long as it.
-    bool Reference = T->isReferenceType();
+    // So does a structured binding (`auto [q, r] = spice::spawn(...)`).
+    bool Reference = T->isReferenceType() || isa<DecompositionDecl>(Site.Var);
     if (!Reference &&
         (T->isDependentType()
              ? !unassignableInInstantiation(PF.FD, Site.Var->getLocation())
@@ -1054,8 +1062,8 @@ void SpawnAnalysis::planDeferred(ParallelFunction &PF) {
       Diag.error(Finder.FoundAt.getBegin(),
                  "%0 is used before a spice::sync() of its own block: "
                  "%select{its type %2 has no default constructor or "
-                 "assignment|a reference to a spawned result}1, so the "
-                 "variable only exists after such a sync")
+                 "assignment|it is bound to the spawned result there}1, so "
+                 "the variable only exists after such a sync")
           << Var << Reference << Var->getType() << Finder.FoundAt;
       Diag.note(Site.Spawn->getBeginLoc(), "%0 is spawned here") << Var;
       break;
@@ -1096,7 +1104,7 @@ void SpawnAnalysis::checkRaces(ParallelFunction &PF) {
       std::string Name =
           "'" +
           (Steps.empty()
-               ? Var->getNameAsString()
+               ? printedName(Var)
                : Lexer::getSourceText(CharSourceRange::getTokenRange(
                                           Site.Dest->getSourceRange()),
                                       Ctx.getSourceManager(), Ctx.getLangOpts())
