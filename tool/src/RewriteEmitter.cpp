@@ -115,6 +115,16 @@ unsigned nameLength(const FunctionDecl *FD, const SourceManager &SM,
   return Len;
 }
 
+/// Where the name of a function named by \p E (`ns::f<int>`, an overload
+/// set in a template) stands; invalid for other expressions.
+SourceLocation nameLoc(const Expr *E) {
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    return DRE->getNameInfo().getLoc();
+  if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(E))
+    return ULE->getNameLoc();
+  return SourceLocation();
+}
+
 /// The place where a declaration's text starts: its template header if any.
 SourceLocation headBegin(const FunctionDecl *FD) {
   // The class's template headers of an out-of-class member come first
@@ -913,11 +923,7 @@ void RewriteEmitter::emitParallelCall(const ParallelCall &PC) {
 void RewriteEmitter::emitLoop(const LoopCall &L) {
   // The callee's name, with its qualifier, becomes the runtime's function;
   // the arguments keep their text (and the edits made inside them).
-  SourceLocation NameLoc;
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(L.Callee))
-    NameLoc = DRE->getNameInfo().getLoc();
-  else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(L.Callee))
-    NameLoc = ULE->getNameLoc();
+  SourceLocation NameLoc = nameLoc(L.Callee);
   std::optional<unsigned> Begin = offsetOf(L.Callee->getBeginLoc());
   std::optional<unsigned> NameEnd = offsetAfterToken(NameLoc);
   std::optional<unsigned> CalleeEnd =
@@ -998,11 +1004,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
   std::string CalleeText;
   std::string Summary;
   if (Site.Callee == CalleeKind::Function) {
-    SourceLocation NameLoc;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(Site.CalleeExpr))
-      NameLoc = DRE->getNameInfo().getLoc();
-    else if (const auto *ULE = dyn_cast<UnresolvedLookupExpr>(Site.CalleeExpr))
-      NameLoc = ULE->getNameLoc();
+    SourceLocation NameLoc = nameLoc(Site.CalleeExpr);
     CalleeText =
         Site.CallsParallel
             ? replaceToken(Site.CalleeExpr, NameLoc,
@@ -1055,11 +1057,7 @@ void RewriteEmitter::emitSpawn(ParallelFunction &PF, SpawnSite &Site) {
     Summary = rawText(Site.CalleeExpr->getSourceRange());
     if (Site.CalleeDecl) {
       const auto *UO = cast<UnaryOperator>(Site.CalleeExpr->IgnoreParens());
-      const Expr *Named = UO->getSubExpr()->IgnoreParens();
-      SourceLocation NameLoc =
-          isa<DeclRefExpr>(Named)
-              ? cast<DeclRefExpr>(Named)->getNameInfo().getLoc()
-              : cast<UnresolvedLookupExpr>(Named)->getNameLoc();
+      SourceLocation NameLoc = nameLoc(UO->getSubExpr()->IgnoreParens());
       CalleeText =
           Site.CallsParallel
               ? replaceToken(Site.CalleeExpr, NameLoc,

@@ -696,6 +696,11 @@ static const Expr *pointsIntoTemporary(const SpawnArg &Arg) {
   return nullptr;
 }
 
+/// Whether \p S begins or ends in a macro expansion.
+static bool inMacro(const Stmt *S) {
+  return S && (S->getBeginLoc().isMacroID() || S->getEndLoc().isMacroID());
+}
+
 void SpawnAnalysis::checkArguments(ParallelFunction &PF) {
   for (const SpawnSite &Site : PF.Spawns)
     for (const SpawnArg &Arg : Site.Args)
@@ -711,10 +716,7 @@ void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
   for (SpawnSite &Site : PF.Spawns) {
     // The statement, the spawn call and the callee must be spelled in the
     // file: their text is what the rewrite moves (macro arguments may be).
-    auto InMacro = [](const Stmt *E) {
-      return E && (E->getBeginLoc().isMacroID() || E->getEndLoc().isMacroID());
-    };
-    if (InMacro(Site.S) || InMacro(Site.Spawn) || InMacro(Site.CalleeExpr))
+    if (inMacro(Site.S) || inMacro(Site.Spawn) || inMacro(Site.CalleeExpr))
       Diag.error(Site.Spawn->getBeginLoc(),
                  "cannot rewrite a spawn written inside a macro expansion");
     if (Site.Form != SpawnForm::Declaration)
@@ -730,8 +732,7 @@ void SpawnAnalysis::checkDeclarations(ParallelFunction &PF) {
                  "storage");
   }
   for (const SyncPoint &P : PF.Points)
-    if (P.PointKind == SyncPoint::Sync &&
-        (P.S->getBeginLoc().isMacroID() || P.S->getEndLoc().isMacroID()))
+    if (P.PointKind == SyncPoint::Sync && inMacro(P.S))
       Diag.error(P.S->getBeginLoc(),
                  "cannot rewrite a sync written inside a macro expansion");
 }
